@@ -1,0 +1,80 @@
+"""schema.org Event data for a class page; the template serializes it with Jinja's `tojson`,
+which escapes <, >, & and ' so that a title containing </script> cannot leave the script tag."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from .model import ClassEvent, ClassStatus
+
+EVENT_STATUS = {
+    ClassStatus.SCHEDULED: "https://schema.org/EventScheduled",
+    ClassStatus.CANCELLED: "https://schema.org/EventCancelled",
+    ClassStatus.POSTPONED: "https://schema.org/EventPostponed",
+}
+
+
+def event_jsonld(
+    event: ClassEvent, page_url: str, chapter: Mapping[str, str], site_url: str
+) -> dict[str, Any]:
+    """The Event object for one class, ready for `tojson`."""
+    status = EVENT_STATUS[event.status]
+    if event.is_rescheduled:
+        status = "https://schema.org/EventRescheduled"
+    place: dict[str, Any] = {
+        "@type": "Place",
+        "name": event.venue.name,
+        "address": {
+            "@type": "PostalAddress",
+            "streetAddress": event.venue.address,
+            "addressLocality": chapter["city"],
+            "addressCountry": "ID",
+        },
+    }
+    if event.venue.geo:
+        latitude, longitude = event.venue.geo
+        place["geo"] = {"@type": "GeoCoordinates", "latitude": latitude, "longitude": longitude}
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "name": event.title,
+        "startDate": event.start.isoformat(),
+        "endDate": event.end.isoformat(),
+        "eventStatus": status,
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "location": place,
+        "organizer": {
+            "@type": "Organization",
+            "name": chapter["name"],
+            "url": site_url or f"https://{chapter['domain']}/",
+        },
+        "performer": [
+            {"@type": "Person", "name": teacher.name}
+            | ({"sameAs": f"https://twitter.com/{teacher.twitter}"} if teacher.twitter else {})
+            for teacher in event.teachers
+        ],
+        "isAccessibleForFree": True,
+        "offers": {
+            "@type": "Offer",
+            "price": 0,
+            "priceCurrency": "IDR",
+            "availability": "https://schema.org/InStock",
+            "url": event.registration.url or page_url,
+            "validFrom": event.announced.isoformat(),
+        },
+        "url": page_url,
+    }
+    if event.summary:
+        data["description"] = event.summary
+    if event.is_rescheduled:
+        data["previousStartDate"] = [moment.isoformat() for moment in event.previous_starts]
+    if event.capacity:
+        data["maximumAttendeeCapacity"] = event.capacity
+    if event.partners:
+        data["sponsor"] = [
+            {"@type": "Organization", "name": partner.name}
+            | ({"url": partner.url} if partner.url else {})
+            for partner in event.partners
+        ]
+    return data

@@ -1,0 +1,97 @@
+"""Runs a Pelican build, or a content check, in-process and fails on any logged error.
+
+Pelican exits 0 after logging errors unless run with --fatal, and --fatal stops at the first one;
+this runner lets every problem be logged, then fails once, so organizers see all of them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from pelican import Pelican
+from pelican.generators import ArticlesGenerator
+from pelican.settings import read_settings
+
+from .glue import ContentErrors
+from .settings import SettingsError
+
+logger = logging.getLogger(__name__)
+
+
+class BuildFailed(Exception):
+    """The build or check logged errors; the message says how many."""
+
+
+class _ErrorCounter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+class _WarningCollector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno == logging.WARNING:
+            self.messages.append(record.getMessage())
+
+
+def load_settings(settings_file: str, overrides: Mapping[str, Any] | None = None) -> dict:
+    return read_settings(settings_file, override=dict(overrides or {}))
+
+
+def _run(action, settings: dict) -> list[str]:
+    errors, warnings = _ErrorCounter(), _WarningCollector()
+    root = logging.getLogger()
+    root.addHandler(errors)
+    root.addHandler(warnings)
+    try:
+        action(settings)
+    except (ContentErrors, SettingsError) as failure:
+        raise BuildFailed(str(failure)) from None
+    finally:
+        root.removeHandler(errors)
+        root.removeHandler(warnings)
+    if errors.messages:
+        count = len(errors.messages)
+        raise BuildFailed(
+            f"{count} error{'s' if count != 1 else ''} logged above; nothing is usable"
+        )
+    return warnings.messages
+
+
+def _build(settings: dict) -> None:
+    Pelican(settings).run()
+
+
+def _check(settings: dict) -> None:
+    # Reading the articles runs the plugin's validation (article_generator_finalized) without
+    # rendering or writing anything.
+    pelican = Pelican(settings)
+    context = settings.copy()
+    context.update(static_links=set(), static_content={}, generated_content={}, localsiteurl="")
+    generator = ArticlesGenerator(
+        context=context,
+        settings=settings,
+        path=settings["PATH"],
+        theme=settings["THEME"],
+        output_path=pelican.output_path,
+    )
+    generator.generate_context()
+
+
+def build(settings: dict) -> list[str]:
+    """Build the site; returns the warnings, raises BuildFailed after any error."""
+    return _run(_build, settings)
+
+
+def check(settings: dict) -> list[str]:
+    """Validate every class file without writing output; returns warnings, raises on errors."""
+    return _run(_check, settings)

@@ -1,0 +1,105 @@
+"""The chapter's classes seen from one moment: what is next, what is upcoming, what is past."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from itertools import groupby
+
+from .model import ClassEvent, Teacher, Venue
+
+
+@dataclass(frozen=True)
+class TeacherClasses:
+    """A guru with every class they taught or will teach, newest first."""
+
+    teacher: Teacher
+    classes: tuple[ClassEvent, ...]
+
+    @property
+    def slug(self) -> str:
+        return self.teacher.slug
+
+
+@dataclass(frozen=True)
+class VenueClasses:
+    """A place with the classes held there, newest first, and the partners who lent it."""
+
+    venue: Venue
+    classes: tuple[ClassEvent, ...]
+
+    @property
+    def slug(self) -> str:
+        return self.venue.slug
+
+    @property
+    def partners(self) -> tuple[str, ...]:
+        names = {partner.name: None for item in self.classes for partner in item.partners}
+        return tuple(names)
+
+
+class Schedule:
+    """Classes sorted by start and split at `now` (a class that has started counts as past)."""
+
+    def __init__(self, classes: Iterable[ClassEvent], now: datetime) -> None:
+        self.now = now
+        self.all: tuple[ClassEvent, ...] = tuple(sorted(classes, key=lambda c: (c.start, c.slug)))
+        self.upcoming: tuple[ClassEvent, ...] = tuple(c for c in self.all if not c.has_started(now))
+        self.past: tuple[ClassEvent, ...] = tuple(
+            reversed([c for c in self.all if c.has_started(now)])
+        )
+
+    @property
+    def next_class(self) -> ClassEvent | None:
+        """The first upcoming class that will really happen (not cancelled or postponed)."""
+        return next((c for c in self.upcoming if c.status == "scheduled"), None)
+
+    @property
+    def later(self) -> tuple[ClassEvent, ...]:
+        """Upcoming classes other than the next one."""
+        return tuple(c for c in self.upcoming if c is not self.next_class)
+
+    def past_by_year(self) -> list[tuple[int, tuple[ClassEvent, ...]]]:
+        return [
+            (year, tuple(group)) for year, group in groupby(self.past, key=lambda c: c.start.year)
+        ]
+
+    def by_slug(self, slug: str) -> ClassEvent | None:
+        return next((c for c in self.all if c.slug == slug), None)
+
+    def teachers(self) -> list[TeacherClasses]:
+        """Every guru, alphabetically, with their classes newest first."""
+        grouped: dict[str, list[ClassEvent]] = {}
+        profile: dict[str, Teacher] = {}
+        for item in reversed(self.all):
+            for teacher in item.teachers:
+                grouped.setdefault(teacher.slug, []).append(item)
+                # The newest class's handle and bio describe the teacher best.
+                profile.setdefault(teacher.slug, teacher)
+        return [
+            TeacherClasses(profile[slug], tuple(grouped[slug]))
+            for slug in sorted(grouped, key=lambda s: profile[s].name.lower())
+        ]
+
+    def venues(self) -> list[VenueClasses]:
+        """Every place, alphabetically, with the classes held there newest first."""
+        grouped: dict[str, list[ClassEvent]] = {}
+        profile: dict[str, Venue] = {}
+        for item in reversed(self.all):
+            grouped.setdefault(item.venue.slug, []).append(item)
+            profile.setdefault(item.venue.slug, item.venue)
+        return [
+            VenueClasses(profile[slug], tuple(grouped[slug]))
+            for slug in sorted(grouped, key=lambda s: profile[s].name.lower())
+        ]
+
+    def monthly_promise_gap(self, days: int = 30) -> str | None:
+        """A warning when no class will happen within `days`: the chapter promises one a month."""
+        horizon = self.now + timedelta(days=days)
+        if any(c.start <= horizon and c.status == "scheduled" for c in self.upcoming):
+            return None
+        return (
+            f"no class is scheduled between {self.now:%Y-%m-%d} and {horizon:%Y-%m-%d}; "
+            "the chapter promises at least one class a month"
+        )
