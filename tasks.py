@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shlex
 import shutil
 import sys
@@ -116,14 +117,90 @@ def livereload(c):
     server.serve(host=CONFIG["host"], port=CONFIG["port"], root=CONFIG["deploy_path"])
 
 
-@task
-def check(c):
+@task(help={"settings": "settings file to check with (default: pelicanconf.py)"})
+def check(c, settings=""):
     """Validate every class file without building; exits non-zero listing every problem."""
     _log_to_console()
-    settings = runner.load_settings(str(ROOT / CONFIG["settings_base"]), {})
+    settings = runner.load_settings(settings or str(ROOT / CONFIG["settings_base"]), {})
     try:
         warnings = runner.check(settings)
     except runner.BuildFailed as failure:
         raise Exit(f"check failed: {failure}", code=1) from None
     del warnings  # printed by the log handler as they happened
     print("check: every class file is valid")
+
+
+NEW_CLASS_PROMPTS = {
+    "title": "Judul kelas",
+    "start": "Mulai (YYYY-MM-DD HH:MM, WIB)",
+    "end": "Selesai (HH:MM, boleh kosong: 2 jam)",
+    "venue": "Nama tempat",
+    "address": "Alamat tempat",
+    "teacher": "Guru (Nama | @akun | bio singkat)",
+    "summary": "Ringkasan (boleh kosong)",
+    "registration": "Pendaftaran (https://..., 'via Twitter', atau kosong)",
+}
+
+
+@task(
+    help={name: f"{prompt}; asked for when omitted" for name, prompt in NEW_CLASS_PROMPTS.items()}
+    | {
+        "no_input": "never prompt; fail if a required value is missing",
+        "content": "content folder to write into (default: the site's)",
+    }
+)
+def new_class(
+    c,
+    title="",
+    start="",
+    end="",
+    venue="",
+    address="",
+    teacher="",
+    summary="",
+    registration="",
+    no_input=False,
+    content="",
+):
+    """Create a correctly named, valid class file in content/classes/ from options or prompts."""
+    from class_schedule import scaffold
+    from class_schedule import settings as schedule_settings
+
+    overrides = {"PATH": os.path.abspath(content)} if content else {}
+    site = runner.load_settings(str(ROOT / CONFIG["settings_base"]), overrides)
+    zone = schedule_settings.load(site).zone
+    values = dict(
+        title=title,
+        start=start,
+        end=end,
+        venue=venue,
+        address=address,
+        teacher=teacher,
+        summary=summary,
+        registration=registration,
+    )
+    if not no_input:
+        for name, prompt in NEW_CLASS_PROMPTS.items():
+            if not values[name]:
+                values[name] = input(f"{prompt}: ").strip()
+    new = scaffold.NewClass(**values)
+    folder = Path(site["PATH"]) / schedule_settings.load(site).content_folder
+    display_folder = os.path.relpath(folder, Path(site["PATH"]).parent)
+    errors = scaffold.validate_new_class(new, display_folder, zone)
+    if errors:
+        raise Exit("\n".join(str(error) for error in errors), code=1)
+    target = folder / scaffold.file_name(new, zone)
+    if target.exists():
+        raise Exit(f"{target} already exists; choose another title", code=1)
+    target.write_text(scaffold.class_file_text(new), encoding="utf-8")
+    print(f"created {os.path.relpath(target)}; run `invoke check`, then commit it")
+
+
+@task
+def test(c, fast=False):
+    """Lint, then run every test (--fast skips the browser and HTML-validator tests)."""
+    python = shlex.quote(sys.executable)
+    c.run(f"{python} -m ruff check .", pty=False)
+    c.run(f"{python} -m ruff format --check .", pty=False)
+    marks = '-m "not browser and not slow"' if fast else ""
+    c.run(f"{python} -m pytest -n 2 {marks}", pty=False)

@@ -22,7 +22,8 @@ from .schedule import Schedule
 
 logger = logging.getLogger(__name__)
 
-PELICAN_STATUSES = {"published", "hidden", "draft", "skip"}
+from .model import PELICAN_STATUSES  # noqa: E402
+
 # Metadata key that marks files in the classes folder (set through EXTRA_PATH_METADATA, which
 # Pelican applies to every file under a folder before any signal sees the metadata).
 CLASS_MARKER = "content_kind"
@@ -117,9 +118,13 @@ def validate_classes(generator) -> None:
                 published.append(event)
     errors.extend(find_duplicate_slugs(events))
     if errors:
-        for error in sorted(errors, key=lambda e: (e.path, e.line)):
+        errors.sort(key=lambda e: (e.path, e.line))
+        for error in errors:
             logger.error("%s", error)
         raise ContentErrors(errors)
+    # Drafts are checked like every class but never written: a draft class must not appear
+    # anywhere, and Pelican's draft writer needs the categories this site turns off.
+    generator.drafts, generator.drafts_translations = [], []
     schedule = Schedule(published, schedule_settings.now)
     gap = schedule.monthly_promise_gap(schedule_settings.monthly_promise_days)
     if gap:

@@ -22,6 +22,7 @@ DURATION_PART = re.compile(r"(?P<amount>\d+)\s*(?P<unit>jam|j|h|hours?|menit|mnt
 DURATION_CLOCK = re.compile(r"^(?P<hours>\d{1,2}):(?P<minutes>[0-5]\d)$")
 CLOCK = re.compile(r"^(?P<hour>[01]?\d|2[0-3])[:.](?P<minute>[0-5]\d)$")
 EXAMPLE_START = "2026-12-05 14:00"
+PELICAN_STATUSES = frozenset({"published", "hidden", "draft", "skip"})
 
 # Keys the model understands; anything else in a class header is probably a typo.
 KNOWN_FIELDS = frozenset(
@@ -391,6 +392,8 @@ def _parse_registration(found: _Collector, metadata: Mapping[str, Any]) -> Regis
 
 def _parse_status(found: _Collector, metadata: Mapping[str, Any]) -> ClassStatus:
     text = _single(metadata, "class_status") or _single(metadata, "status") or "scheduled"
+    if text.lower() in PELICAN_STATUSES:  # draft or hidden: Pelican decides visibility
+        text = "scheduled"
     try:
         return ClassStatus(text.lower())
     except ValueError:

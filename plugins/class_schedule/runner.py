@@ -21,7 +21,11 @@ logger = logging.getLogger(__name__)
 
 
 class BuildFailed(Exception):
-    """The build or check logged errors; the message says how many."""
+    """The build or check logged errors; `problems` holds each message, in order."""
+
+    def __init__(self, message: str, problems: list[str]) -> None:
+        super().__init__(message)
+        self.problems = problems
 
 
 class _ErrorCounter(logging.Handler):
@@ -54,8 +58,10 @@ def _run(action, settings: dict) -> list[str]:
     root.addHandler(warnings)
     try:
         action(settings)
-    except (ContentErrors, SettingsError) as failure:
-        raise BuildFailed(str(failure)) from None
+    except ContentErrors as failure:
+        raise BuildFailed(str(failure), [str(error) for error in failure.errors]) from None
+    except SettingsError as failure:
+        raise BuildFailed(str(failure), [str(failure)]) from None
     finally:
         root.removeHandler(errors)
         root.removeHandler(warnings)

@@ -1,0 +1,109 @@
+"""`invoke check` and the build: every problem in every class file, in one run, by file and line."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from class_schedule import runner
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "tests" / "fixtures"
+
+
+def test_bad_class_files_give_the_exact_messages_all_at_once(content_dir, site_settings):
+    content = content_dir(FIXTURES / "invalid_classes")
+    expected = (content / "expected-errors.txt").read_text(encoding="utf-8").splitlines()
+    with pytest.raises(runner.BuildFailed) as failure:
+        runner.check(site_settings(content))
+    assert failure.value.problems == expected
+    assert str(failure.value) == (
+        f"class_schedule: {len(expected)} problems in class files; nothing was built"
+    )
+
+
+def test_a_bad_build_writes_nothing(content_dir, build_site, tmp_path):
+    content = content_dir(FIXTURES / "invalid_classes")
+    with pytest.raises(runner.BuildFailed):
+        build_site(content)
+    assert not (tmp_path / "output").exists() or not any((tmp_path / "output").iterdir())
+
+
+def test_valid_fixture_classes_build(build_site):
+    site = build_site(FIXTURES / "valid_classes")
+    without_end = (site / "kelas" / "class-without-end" / "index.html").read_text()
+    assert "14.00–16.00 WIB" in without_end
+    with_offset = (site / "kelas" / "class-with-offset-and-duration" / "index.html").read_text()
+    assert 'datetime="2026-12-12T09:30:00+08:00"' in with_offset
+    assert "Kelas ini ditunda" in with_offset
+    assert not (site / "kelas" / "class-draft").exists()
+
+
+def test_check_warns_when_no_class_is_planned_within_a_month(site_settings, caplog):
+    warnings = runner.check(site_settings(now="2027-06-01T09:00:00+07:00"))
+    assert any("no class is scheduled between 2027-06-01 and 2027-07-01" in w for w in warnings)
+
+
+def test_check_is_quiet_when_a_class_is_coming(site_settings):
+    warnings = runner.check(site_settings())
+    assert not any("no class is scheduled" in w for w in warnings)
+
+
+def test_invoke_check_exits_non_zero_with_the_messages(tmp_path):
+    content = tmp_path / "content"
+    (content / "classes").mkdir(parents=True)
+    bad = FIXTURES / "invalid_classes" / "classes" / "2026-12-05-unparseable-start.md"
+    (content / "classes" / bad.name).write_bytes(bad.read_bytes())
+    settings = tmp_path / "settings.py"
+    settings.write_text(
+        f"from pelicanconf import *\nPATH = {str(content)!r}\nCACHE_CONTENT = False\n"
+        "LOAD_CONTENT_CACHE = False\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "invoke", "check", "--settings", str(settings)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "COLUMNS": "200"},
+    )
+    assert result.returncode == 1
+    output = " ".join((result.stdout + result.stderr).split())
+    assert (
+        "content/classes/2026-12-05-unparseable-start.md:2: start: '2026-13-05 14:00' "
+        "is not a date-time like 2026-12-05 14:00"
+    ) in output
+    assert "check failed" in output
+
+
+def test_new_class_writes_a_file_that_passes_check(tmp_path, site_settings):
+    content = tmp_path / "content"
+    (content / "classes").mkdir(parents=True)
+    result = subprocess.run(
+        [
+            sys.executable, "-m", "invoke", "new-class", "--no-input",
+            "--content", str(content),
+            "--title", "Menulis Cerpen: Dari Ide ke Naskah",
+            "--start", "2026-12-12 14:00", "--end", "16:00",
+            "--venue", "Kafe Kopi Contoh", "--address", "Jl. Kapten A. Rivai No. 27, Palembang",
+            "--teacher", "Penulis cerpen (tokoh fiktif) | @penulis_cerpen",
+            "--registration", "via Twitter",
+        ],
+        cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    created = content / "classes" / "2026-12-12-menulis-cerpen-dari-ide-ke-naskah.md"
+    assert created.is_file()
+    assert runner.check(site_settings(content)) is not None  # raises BuildFailed if invalid
+
+
+def test_new_class_refuses_bad_input_with_check_messages(tmp_path):
+    result = subprocess.run(
+        [
+            sys.executable, "-m", "invoke", "new-class", "--no-input",
+            "--content", str(tmp_path), "--title", "Kelas", "--start", "besok",
+            "--venue", "Kafe", "--address", "Jl. Contoh", "--teacher", "Guru",
+        ],
+        cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert "start: 'besok' is not a date-time like 2026-12-05 14:00" in result.stderr

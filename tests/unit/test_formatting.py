@@ -1,0 +1,21 @@
+"""Dates and times as visitors read them, formatted by Babel."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from class_schedule import formatting
+
+START = datetime(2026, 12, 5, 14, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
+
+
+def test_indonesian_date_and_time_with_wib():
+    assert formatting.when(START, "id") == "Sabtu, 5 Desember 2026 · 14.00 WIB"
+
+
+def test_english_when_the_chapter_chooses_it():
+    assert formatting.long_date(START, "en") == "Saturday, 5 December 2026"
+
+
+def test_time_range_on_one_day():
+    end = START.replace(hour=16, minute=30)
+    assert formatting.time_range(START, end, "id") == "14.00–16.30 WIB"

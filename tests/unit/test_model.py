@@ -1,0 +1,125 @@
+"""The class model: fields parse into typed values, and every problem becomes a message."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from class_schedule.model import (
+    ClassStatus,
+    ValidationError,
+    build_class,
+    parse_duration,
+    parse_local_datetime,
+)
+from hypothesis import given
+from hypothesis import strategies as st
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+PATH = "content/classes/2026-12-05-fotografi.md"
+VALID = {
+    "title": "Fotografi Ponsel",
+    "start": "2026-12-05 14:00",
+    "end": "16:00",
+    "venue": "Kafe Kopi Contoh",
+    "venue_address": "Jl. Kapten A. Rivai No. 27, Palembang",
+    "venue_geo": "-2.9761, 104.7554",
+    "teacher": "Rina (tokoh fiktif) | @guru_foto | Fotografer lepas",
+    "registration": "https://example.org/daftar",
+}
+
+
+def source_of(metadata: dict) -> str:
+    """The file text a metadata dict stands for, so line numbers can be checked."""
+    lines = []
+    for key, value in metadata.items():
+        for item in value if isinstance(value, list) else [value]:
+            lines.append(f"{key.title()}: {item}")
+    return "\n".join(lines) + "\n\nUraian.\n"
+
+
+def build(**changes):
+    metadata = {key: value for key, value in {**VALID, **changes}.items() if value is not None}
+    return build_class(metadata, PATH, source_of(metadata), JAKARTA)
+
+
+def test_a_valid_class_becomes_a_typed_event():
+    event, errors = build()
+    assert errors == []
+    assert event.slug == "fotografi"
+    assert event.start == datetime(2026, 12, 5, 14, 0, tzinfo=JAKARTA)
+    assert event.end == datetime(2026, 12, 5, 16, 0, tzinfo=JAKARTA)
+    assert event.venue.geo == (-2.9761, 104.7554)
+    assert event.teachers[0].twitter == "guru_foto"
+    assert event.teachers[0].bio == "Fotografer lepas"
+    assert event.registration.url == "https://example.org/daftar"
+    assert event.status is ClassStatus.SCHEDULED
+    assert event.sequence == 0
+
+
+def test_start_keeps_an_explicit_offset():
+    event, errors = build(start="2026-12-05 14:00+08:00", end=None)
+    assert errors == []
+    assert event.start.utcoffset() == timedelta(hours=8)
+
+
+def test_without_end_or_duration_a_class_lasts_two_hours():
+    event, _ = build(end=None)
+    assert event.end - event.start == timedelta(hours=2)
+
+
+def test_durations_in_indonesian_and_clock_form():
+    assert parse_duration("2 jam") == timedelta(hours=2)
+    assert parse_duration("90 menit") == timedelta(minutes=90)
+    assert parse_duration("1 jam 30 menit") == timedelta(minutes=90)
+    assert parse_duration("1:30") == timedelta(minutes=90)
+    assert parse_duration("sebentar") is None
+
+
+def test_several_teachers_in_order():
+    event, errors = build(teacher=["Guru Satu | @satu", "Guru Dua | | Penulis"])
+    assert errors == []
+    assert [t.name for t in event.teachers] == ["Guru Satu", "Guru Dua"]
+    assert event.teachers[1].twitter is None
+    assert event.teachers[1].bio == "Penulis"
+
+
+def test_sequence_counts_moves_and_cancellation():
+    moved, _ = build(previous_start=["2026-11-21 14:00", "2026-11-28 14:00"])
+    cancelled, _ = build(previous_start="2026-11-21 14:00", class_status="cancelled")
+    assert moved.is_rescheduled and moved.sequence == 2
+    assert cancelled.is_cancelled and cancelled.sequence == 2
+
+
+def test_every_problem_in_a_file_is_reported_with_its_line():
+    _, errors = build(end="13:00", capacity="banyak", registration="daftar di kafe")
+    assert [str(e) for e in errors] == [
+        f"{PATH}:3: end: '13:00' is not after start 2026-12-05 14:00",
+        f"{PATH}:8: registration: 'daftar di kafe' is neither a web address (https://...) "
+        "nor 'via Twitter'",
+        f"{PATH}:9: capacity: 'banyak' is not a whole number like 40",
+    ]
+    assert all(isinstance(e, ValidationError) for e in errors)
+
+
+def test_the_issue_example_message():
+    _, errors = build(start="2026-13-05 14:00")
+    assert str(errors[0]) == (
+        f"{PATH}:2: start: '2026-13-05 14:00' is not a date-time like 2026-12-05 14:00"
+    )
+
+
+@given(st.text(max_size=40))
+def test_parsing_a_date_time_never_raises(text):
+    value = parse_local_datetime(text, JAKARTA)
+    assert value is None or value.tzinfo is not None
+
+
+@given(
+    st.dictionaries(
+        st.sampled_from(sorted(VALID) + ["duration", "capacity", "photo", "partner", "status"]),
+        st.text(max_size=30),
+    )
+)
+def test_any_metadata_gives_an_event_or_errors_never_an_exception(metadata):
+    event, errors = build_class(metadata, PATH, source_of(metadata), JAKARTA)
+    assert (event is None) == bool(errors)
+    assert all(str(error).startswith(PATH + ":") for error in errors)
