@@ -197,6 +197,17 @@ def new_class(
 
 
 @task
+def update_translations(c):
+    """Collect the templates' interface strings into theme/translations (then translate the .po)."""
+    python = shlex.quote(sys.executable)
+    pot = "theme/translations/messages.pot"
+    c.run(f"{python} -m babel.messages.frontend extract -F babel.cfg --no-location -o {pot} .")
+    po = ROOT / "theme/translations/en/LC_MESSAGES/messages.po"
+    action = "update" if po.exists() else "init"
+    c.run(f"{python} -m babel.messages.frontend {action} -i {pot} -d theme/translations -l en")
+
+
+@task
 def test(c, fast=False):
     """Lint, then run every test (--fast skips the browser and HTML-validator tests)."""
     python = shlex.quote(sys.executable)
