@@ -65,7 +65,8 @@ TAG_FEED_RSS = None
 # --- Theme and plugins. ----------------------------------------------------------------------
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["class_schedule"]
+# Order matters: later plugins import the ones before them (class_schedule holds the model).
+PLUGINS = ["class_schedule", "ical_feed", "class_feeds"]
 RELATIVE_URLS = True
 JINJA_ENVIRONMENT = {
     # Everything from content metadata is escaped; Markdown bodies are marked safe where shown.
@@ -88,3 +89,35 @@ CLASS_SCHEDULE = {
 CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
 READERS = {"rst": None}  # Markdown only; skips docutils and its locale warning
+
+# Calendar for subscribers (calendar.ics) and one .ics per class; ids come from CHAPTER["domain"].
+ICAL_FEED = {
+    "path": "calendar.ics",
+    "refresh_hours": 12,  # how often calendar apps are asked to fetch it again
+    "name": None,  # None: "Kelas Akademi Berbagi Palembang"
+    "description": None,
+}
+
+# Atom and RSS feeds of classes, written with feedgen (Pelican's own feeds are off above).
+CLASS_FEEDS = {
+    "atom_path": "feeds/classes.atom.xml",
+    "rss_path": "feeds/classes.rss.xml",
+    # The year the chapter first used CHAPTER["domain"]; part of every entry's permanent tag: id.
+    "id_year": 2011,
+    "title": None,  # None: "Kelas Akademi Berbagi Palembang"
+}
+
+# --- Announcing classes on Twitter (README: "Publishing and announcing"). ------------------------
+# Listed last, so its plan sees what every other plugin did. No build ever posts: a production
+# build only writes the plan that `invoke announce` and `invoke remind` read.
+PLUGINS = [*PLUGINS, "social_publish"]
+SOCIAL_PUBLISH = {
+    "write_plan": False,  # publishconf.py turns it on; local builds never lead to a post
+    "ledger": "announcements.json",  # what was posted; committed with the site
+    "kinds": ["class"],  # add "page" to announce new pages as well
+    "max_posts": 3,  # per run; the rest wait for the next run
+    "reminder_hours": 24,  # `invoke remind` reminds of classes starting this soon
+    # Texts by name (announcement, cancelled, postponed, rescheduled, reminder, page), e.g.
+    # {"announcement": "Kelas baru: {title}, {date} {time} di {venue}. {url} {hashtag}"}.
+    "templates": {},
+}

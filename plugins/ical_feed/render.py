@@ -1,0 +1,158 @@
+"""iCalendar text for the chapter's classes, built with the icalendar library from the model."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
+
+from class_schedule.model import ClassEvent, ClassStatus
+from icalendar import Calendar, Event, Timezone, vDuration, vText
+
+from .details import clean_text, description_text, headline, location_line, page_url, revised_at
+
+PRODID = "-//Berbagi//Kalender Kelas//ID"
+ICAL_STATUS = {
+    ClassStatus.SCHEDULED: "CONFIRMED",
+    ClassStatus.CANCELLED: "CANCELLED",
+    # The class will happen, on a date not known yet: TENTATIVE keeps it visible (with its old
+    # date and "DITUNDA:" in front) where CANCELLED would make Google hide it for good.
+    ClassStatus.POSTPONED: "TENTATIVE",
+}
+APPLE_MAP_RADIUS = "100"
+
+
+@dataclass(frozen=True)
+class CalendarSite:
+    """What the calendar says about the chapter; the classes supply everything else."""
+
+    domain: str
+    site_url: str
+    article_url: str
+    zone: tzinfo
+    language: str = "id"
+    name: str = ""
+    description: str = ""
+    refresh: timedelta = timedelta(hours=12)
+
+    def page_url(self, event: ClassEvent) -> str:
+        return page_url(self.site_url, self.article_url, event.slug)
+
+
+def event_uid(event: ClassEvent, domain: str) -> str:
+    """Permanent UID: the class's slug at the chapter's domain, never the title, date or SITEURL."""
+    return f"kelas-{event.slug}@{domain}"
+
+
+def class_calendar_path(article_url: str, slug: str) -> str:
+    """Where a class's own .ics goes: next to its page, named after the slug (kelas/x/x.ics)."""
+    page = article_url.format(slug=slug)
+    if not page or page.endswith("/"):
+        return f"{page}{slug}.ics"
+    folder, _, name = page.rpartition("/")
+    stem = name.rsplit(".", 1)[0]
+    return f"{folder}/{stem}.ics" if folder else f"{stem}.ics"
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
+
+
+def _param_text(text: str) -> str:
+    # A quote in a parameter needs RFC 6868's ^' escape, which not every reader undoes.
+    return " ".join(clean_text(text).replace('"', "'").split())
+
+
+def build_event(event: ClassEvent, site: CalendarSite, modified: datetime | None = None) -> Event:
+    """The VEVENT of one class, in the chapter's time zone, identical in every calendar file."""
+    url = site.page_url(event)
+    revised = _utc(revised_at(event, modified))
+    vevent = Event.new(
+        uid=event_uid(event, site.domain),
+        # Outlook and Apple show a CANCELLED event like any other in a subscription: the word
+        # in front of the title tells people even where STATUS is ignored.
+        summary=clean_text(headline(event, site.language, with_reschedule=False)),
+        start=event.start.astimezone(site.zone),
+        end=event.end.astimezone(site.zone),
+        stamp=revised,
+        last_modified=revised,
+        created=_utc(event.announced),
+        sequence=event.sequence,
+        status=ICAL_STATUS[event.status],
+        location=clean_text(location_line(event)),
+        description=description_text(event, url, site.language),
+        url=url,
+        categories=[clean_text(tag) for tag in event.tags],
+        # A class that will not happen on this date should not block anyone's free/busy time.
+        transparency=None if event.status is ClassStatus.SCHEDULED else "TRANSPARENT",
+    )
+    if event.venue.geo:
+        latitude, longitude = event.venue.geo
+        vevent.add("GEO", (latitude, longitude))
+        # Apple Calendar ignores GEO and geocodes LOCATION unless it gets its own property.
+        vevent.add(
+            "X-APPLE-STRUCTURED-LOCATION",
+            f"geo:{latitude},{longitude}",
+            parameters={
+                "VALUE": "URI",
+                "X-ADDRESS": _param_text(event.venue.address),
+                "X-APPLE-RADIUS": APPLE_MAP_RADIUS,
+                "X-TITLE": _param_text(event.venue.name),
+            },
+        )
+    return vevent
+
+
+def _calendar(site: CalendarSite, uid: str, events: Iterable[Event]) -> Calendar:
+    calendar = Calendar.new(prodid=PRODID, calscale="GREGORIAN", method="PUBLISH", uid=uid)
+    # The chapter's zone always travels with the file: times are never floating, and a calendar
+    # without classes yet still holds one component, as RFC 5545 requires.
+    calendar.add_component(Timezone.from_tzinfo(site.zone))
+    for vevent in events:
+        calendar.add_component(vevent)
+    calendar.add_missing_timezones()
+    return calendar
+
+
+def render_calendar(
+    events: Iterable[ClassEvent],
+    site: CalendarSite,
+    modified: Mapping[str, datetime] | None = None,
+) -> bytes:
+    """The subscription calendar: every class, upcoming and past, cancelled ones as CANCELLED."""
+    modified = modified or {}
+    ordered = sorted(events, key=lambda e: (e.start, e.slug))
+    calendar = _calendar(
+        site,
+        f"kalender-kelas@{site.domain}",
+        (build_event(event, site, modified.get(event.slug)) for event in ordered),
+    )
+    name = " ".join(clean_text(site.name).split())
+    description = " ".join(clean_text(site.description).split())
+    calendar.calendar_name = name
+    calendar.description = description
+    # icalendar writes the X-WR- twins unescaped, and then vobject cuts them at the first comma.
+    # (Outlook shows a "\," literally in a calendar name: the default names have no comma.)
+    calendar["X-WR-CALNAME"] = vText(name)
+    calendar["X-WR-CALDESC"] = vText(description)
+    if ordered:
+        calendar.last_modified = max(_utc(revised_at(e, modified.get(e.slug))) for e in ordered)
+    calendar.add("REFRESH-INTERVAL", vDuration(site.refresh), parameters={"VALUE": "DURATION"})
+    # Outlook reads the older X-PUBLISHED-TTL; RFC 7986 clients read REFRESH-INTERVAL.
+    calendar.add("X-PUBLISHED-TTL", vDuration(site.refresh))
+    calendar.add("X-WR-TIMEZONE", str(site.zone))
+    return calendar.to_ical()
+
+
+def render_class_calendar(
+    event: ClassEvent, site: CalendarSite, modified: datetime | None = None
+) -> bytes:
+    """A one-class file for "add to calendar": the same VEVENT and UID as in the subscription.
+
+    It carries no calendar name or refresh interval: with those, some clients offer to create a
+    separate calendar or subscription instead of adding one event to the user's own calendar.
+    """
+    calendar = _calendar(
+        site, f"kalender-kelas-{event.slug}@{site.domain}", [build_event(event, site, modified)]
+    )
+    return calendar.to_ical()
