@@ -11,7 +11,7 @@ import icalendar
 import pytest
 import vobject
 from class_schedule.model import ClassEvent, ClassStatus, Registration, Teacher, Venue
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from ical_feed.details import clean_text, revised_at
 from ical_feed.links import (
@@ -277,6 +277,9 @@ def test_lines_fold_at_75_octets_without_splitting_an_emoji(padding):
 @settings(max_examples=150, deadline=None)
 @given(st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=120))
 def test_any_title_round_trips(title):
+    # icalendar 7 reads a literal backslash-N in text as a newline on purpose (its _escape_char
+    # normalizes "\\N" before escaping), so that one sequence cannot round-trip; see the README.
+    assume("\\N" not in title)
     data = render_calendar([make_event(title=title)], SITE)
     expected = clean_text(title)
     assert only_event(data)["SUMMARY"] == expected
