@@ -11,3 +11,13 @@ SITEURL = CHAPTER["site_url"]
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = True
 LOAD_CONTENT_CACHE = False
+
+# Production builds write the announce plan (next to the cache, not in the deployed site).
+from pelicanconf import SOCIAL_PUBLISH  # noqa: E402
+
+SOCIAL_PUBLISH = {**SOCIAL_PUBLISH, "write_plan": True}
+# GitHub Actions deploys to GitHub Pages on each push to main. To publish from a computer with
+# `invoke publish` instead, set one of:
+#   DEPLOY = {"method": "rsync", "target": "user@host:/var/www/akber/"}
+#   DEPLOY = {"method": "ghp-import", "branch": "gh-pages"}
+DEPLOY = None

@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
 from class_schedule import runner  # noqa: E402
+from social_publish import cli as publishing  # noqa: E402
 
 CONFIG = {
     "settings_base": "pelicanconf.py",
@@ -215,3 +216,49 @@ def test(c, fast=False):
     c.run(f"{python} -m ruff format --check .", pty=False)
     marks = '-m "not browser and not slow"' if fast else ""
     c.run(f"{python} -m pytest -n 2 {marks}", pty=False)
+
+
+def _publishing(command: str, *args, **options) -> None:
+    """Run a social_publish command with the production settings; its failures become exit codes."""
+    settings = runner.load_settings(str(ROOT / CONFIG["settings_publish"]), {})
+    try:
+        getattr(publishing, command)(settings, *args, **options)
+    except publishing.PublishFailed as failure:
+        raise Exit(str(failure), code=failure.code) from None
+
+
+@task
+def publish(c):
+    """Build the production site, then deploy it as DEPLOY in publishconf.py says (never posts)."""
+    _build(CONFIG["settings_publish"])  # raises Exit on a failed build: nothing is deployed
+    _publishing("deploy", c.run)
+
+
+@task(
+    help={
+        "dry-run": "print the posts with their weighted lengths; post and record nothing",
+        "baseline": "record everything current as already announced, without posting",
+        "max-posts": "post at most this many now (default: SOCIAL_PUBLISH['max_posts'])",
+        "retry-pending": "send again posts left pending by a crash (see the README first)",
+    }
+)
+def announce(c, dry_run=False, baseline=False, max_posts=0, retry_pending=False):
+    """Post new classes and changes found by the last production build, and record them."""
+    _publishing(
+        "announce",
+        dry_run=dry_run,
+        baseline=baseline,
+        max_posts=int(max_posts) or None,
+        retry_pending=retry_pending,
+    )
+
+
+@task(
+    help={
+        "dry-run": "print the reminders with their weighted lengths; post and record nothing",
+        "retry-pending": "send again reminders left pending by a crash (see the README first)",
+    }
+)
+def remind(c, dry_run=False, retry_pending=False):
+    """Post one reminder for each class starting within the next 24 hours."""
+    _publishing("remind", dry_run=dry_run, retry_pending=retry_pending)

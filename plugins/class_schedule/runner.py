@@ -68,7 +68,8 @@ def _run(action, settings: dict) -> list[str]:
     if errors.messages:
         count = len(errors.messages)
         raise BuildFailed(
-            f"{count} error{'s' if count != 1 else ''} logged above; nothing is usable"
+            f"{count} error{'s' if count != 1 else ''} logged above; nothing is usable",
+            errors.messages,
         )
     return warnings.messages
 

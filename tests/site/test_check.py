@@ -107,3 +107,13 @@ def test_new_class_refuses_bad_input_with_check_messages(tmp_path):
     )  # fmt: skip
     assert result.returncode == 1
     assert "start: 'besok' is not a date-time like 2026-12-05 14:00" in result.stderr
+
+
+def test_an_error_pelican_logs_itself_fails_the_build(content_dir, build_site):
+    content = content_dir()
+    page = content / "pages" / "tentang.md"
+    page.write_text("Date: bukan-tanggal\n" + page.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(runner.BuildFailed) as failure:
+        build_site(content)
+    assert str(failure.value) == "1 error logged above; nothing is usable"
+    assert "tentang.md" in failure.value.problems[0]

@@ -1,0 +1,319 @@
+"""What `invoke announce`, `invoke remind` and `invoke publish` do; the only place that posts."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from class_schedule import formatting
+from class_schedule import settings as schedule_settings
+
+from . import deploy as deployment
+from . import plan as plans
+from . import send, settings, twitter
+from .ledger import PENDING, Ledger, LedgerError, chapter_identity, exclusive, new_record, settle
+from .plan import PlanError, Post
+
+EXIT_FAILED = 1  # Twitter refused or was unreachable; whatever did go out is recorded
+EXIT_SETUP = 2  # fix something first: plan, ledger, credentials or permissions, settings
+EXIT_ATTENTION = 3  # a post may have gone out just before a crash; see the README
+README_SECTION = 'README, "Publishing and announcing"'
+
+
+class PublishFailed(Exception):
+    """The run stopped; the message says what happened and what to do, `code` is the exit code."""
+
+    def __init__(self, message: str, code: int = EXIT_FAILED) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class _Run:
+    command: str
+    cfg: settings.PublishSettings
+    plan: dict[str, Any]
+    now: datetime
+    content_path: str
+    out: Callable[[str], None]
+
+    def say(self, message: str) -> None:
+        self.out(f"{self.command}: {message}")
+
+
+def _prepare(site_settings: Mapping[str, Any], command: str, out: Callable[[str], None]) -> _Run:
+    try:
+        cfg = settings.load(site_settings)
+        schedule = schedule_settings.load(site_settings)
+        now = schedule.now.astimezone(schedule.zone)
+        plan = plans.read(cfg.plan_path)
+    except settings.SettingsError as error:
+        raise PublishFailed(str(error), EXIT_SETUP) from None
+    except PlanError as error:
+        raise PublishFailed(f"{command}: {error}", EXIT_SETUP) from None
+    return _Run(command, cfg, plan, now, site_settings["PATH"], out)
+
+
+def _ledger(run: _Run, create: bool = False) -> Ledger:
+    """The chapter's ledger, checked against the plan; a new empty one only for a baseline."""
+    try:
+        ledger = Ledger.load(run.cfg.ledger_path)
+        plans.check_current(run.plan, run.content_path, run.cfg.chapter, ledger)
+    except (LedgerError, PlanError) as error:
+        raise PublishFailed(f"{run.command}: {error}", EXIT_SETUP) from None
+    identity = chapter_identity(run.cfg.chapter)
+    if ledger is None:
+        if create:
+            return Ledger(run.cfg.ledger_path, identity)
+        raise PublishFailed(
+            f"{run.command}: there is no ledger at {run.cfg.ledger_path} yet. If the site already "
+            "has classes that people know about, run `invoke announce --baseline` once: it "
+            "records everything current without posting.",
+            EXIT_SETUP,
+        )
+    if ledger.chapter != identity:
+        raise PublishFailed(
+            f"{run.command}: {run.cfg.ledger_path} belongs to @{ledger.chapter['twitter']} "
+            f"({ledger.chapter['domain']}), not to @{identity['twitter']} ({identity['domain']}). "
+            "A new chapter starts its own: delete the file and run `invoke announce --baseline`.",
+            EXIT_SETUP,
+        )
+    return ledger
+
+
+@contextlib.contextmanager
+def _locked(run: _Run, dry_run: bool) -> Iterator[None]:
+    if dry_run:  # a dry run writes nothing, so it may watch a real run
+        yield
+        return
+    try:
+        with exclusive(run.cfg.lock_path):
+            yield
+    except LedgerError as error:
+        raise PublishFailed(f"{run.command}: {error}", EXIT_SETUP) from None
+
+
+def _sender(run: _Run, dry_run: bool, environ: Mapping[str, str]) -> send.Sender | None:
+    if dry_run:
+        return None
+    missing = twitter.missing_credentials(environ)
+    if missing:
+        run.say(
+            f"{', '.join(missing)} not set, so this is a dry run: nothing is posted or recorded "
+            f"(setting up the secrets: {README_SECTION})"
+        )
+        return None
+    return twitter.TwitterSender(environ, run.cfg.chapter["twitter"])
+
+
+def _save(run: _Run, ledger: Ledger) -> None:
+    ledger.save(run.plan)
+
+
+def _header(number: int, total: int, post: Post) -> str:
+    reply = f", in reply to {post.reply_to}" if post.reply_to else ""
+    return f"[{number}/{total}] {post.describe()}{reply} ({post.weighted_length}/280)"
+
+
+def _report_pending(run: _Run, pending: Sequence[dict]) -> None:
+    for record in pending:
+        kind = f"{record['kind']} ({record['change']})" if record.get("change") else record["kind"]
+        run.say(
+            f"{kind} {record['slug']} may have been posted at {record['recorded_at']} just "
+            "before a run stopped; it is not posted again until you resolve it "
+            f"({README_SECTION}, after a crash)"
+        )
+
+
+def _publish(
+    run: _Run,
+    ledger: Ledger,
+    due: Sequence[Post],
+    pending: Sequence[dict],
+    sender: send.Sender | None,
+    max_posts: int | None,
+    sleep: Callable[[float], None],
+) -> None:
+    cap = max_posts or run.cfg.max_posts
+    chosen, waiting = list(due[:cap]), len(due) - min(len(due), cap)
+    _report_pending(run, pending)
+    if not chosen:
+        run.say("nothing to post")
+    elif sender is None:
+        run.say(f"dry run: {len(chosen)} post(s) would be sent; nothing is posted or recorded")
+        for number, post in enumerate(chosen, start=1):
+            run.out(f"\n{_header(number, len(chosen), post)}\n{post.text}")
+        run.out("")
+    else:
+        for number, post in enumerate(chosen, start=1):
+            _send(run, ledger, sender, post, (number, len(chosen), waiting), sleep)
+    if waiting:
+        run.say(f"{waiting} more post(s) wait for the next run (at most {cap} per run)")
+    if pending and sender is not None:
+        raise PublishFailed(
+            f"{run.command}: {len(pending)} post(s) need checking by hand (see above)",
+            EXIT_ATTENTION,
+        )
+
+
+def _send(
+    run: _Run,
+    ledger: Ledger,
+    sender: send.Sender,
+    post: Post,
+    position: tuple[int, int, int],
+    sleep: Callable[[float], None],
+) -> None:
+    number, total, waiting = position
+    # The intent is on disk before the request: a crash after Twitter accepted the post leaves
+    # a pending record, and a pending record is never posted again without a person looking.
+    record = ledger.begin(
+        new_record(post.slug, sender.network, post.kind, PENDING, post.state, run.now, post.change)
+    )
+    _save(run, ledger)
+
+    def on_retry(error: send.Unavailable, delay: float) -> None:
+        run.say(f"{error}; trying again in {delay:g} s")
+
+    try:
+        sent = send.post_with_retries(
+            sender, post.text, post.reply_to, run.cfg.retry_delays, sleep, on_retry
+        )
+    except send.Duplicate as error:
+        settle(record, None, None, run.now, duplicate=True)
+        _save(run, ledger)
+        run.say(f"{post.describe()}: {error}; recorded as posted")
+        return
+    except send.SendError as error:
+        ledger.forget(record)
+        _save(run, ledger)
+        raise PublishFailed(
+            _explain(run, error, post, number, total, waiting), _code(error)
+        ) from None
+    settle(record, sent.post_id, sent.url, run.now)
+    try:
+        _save(run, ledger)
+    except OSError as error:
+        raise PublishFailed(
+            f"{run.command}: posted {post.describe()} as {sent.url} but could not record it "
+            f"({error}). The ledger keeps it as pending, so it will not be posted again; "
+            f"mark it posted with tweet id {sent.post_id} ({README_SECTION}, after a crash).",
+            EXIT_ATTENTION,
+        ) from None
+    run.say(f"posted {post.describe()}: {sent.url}")
+
+
+def _code(error: send.SendError) -> int:
+    return EXIT_SETUP if isinstance(error, send.NotAllowed) else EXIT_FAILED
+
+
+def _explain(
+    run: _Run, error: send.SendError, post: Post, number: int, total: int, waiting: int
+) -> str:
+    done = f"{number - 1} of {total} post(s) went out and are recorded"
+    left = total - number + 1 + waiting
+    if isinstance(error, send.NotAllowed):
+        return f"{run.command}: {error}. {done}; nothing else was recorded as sent."
+    if isinstance(error, send.RateLimited):
+        when = ""
+        if error.reset_at:
+            local = error.reset_at.astimezone(run.now.tzinfo)
+            when = f" after {formatting.when(local, run.cfg.language)}"
+        return f"{run.command}: {error}. {done}; the other {left} wait for a run{when}."
+    if isinstance(error, send.Unavailable):
+        attempts = len(run.cfg.retry_delays) + 1
+        return (
+            f"{run.command}: {error}, {attempts} attempts for {post.describe()}. {done}; the "
+            f"other {left} wait for the next run."
+        )
+    return (
+        f"{run.command}: {error} for {post.describe()} ({post.weighted_length}/280). {done}; "
+        "check the text (SOCIAL_PUBLISH['templates']) and run again."
+    )
+
+
+def announce(
+    site_settings: Mapping[str, Any],
+    *,
+    dry_run: bool = False,
+    baseline: bool = False,
+    max_posts: int | None = None,
+    retry_pending: bool = False,
+    sleep: Callable[[float], None] = time.sleep,
+    out: Callable[[str], None] = print,
+    environ: Mapping[str, str] = os.environ,
+) -> None:
+    """Post the announcements and updates due in the plan, at most max_posts, recording each."""
+    run = _prepare(site_settings, "announce", out)
+    if baseline:
+        _baseline(run, dry_run)
+        return
+    sender = _sender(run, dry_run, environ)
+    with _locked(run, sender is None):
+        ledger = _ledger(run)
+        items = run.plan["items"]
+        due = plans.due_posts(items, ledger, run.now, run.cfg.kinds, twitter.NETWORK, retry_pending)
+        pending = [] if retry_pending else ledger.pending()
+        _publish(run, ledger, due, pending, sender, max_posts, sleep)
+
+
+def remind(
+    site_settings: Mapping[str, Any],
+    *,
+    dry_run: bool = False,
+    max_posts: int | None = None,
+    retry_pending: bool = False,
+    sleep: Callable[[float], None] = time.sleep,
+    out: Callable[[str], None] = print,
+    environ: Mapping[str, str] = os.environ,
+) -> None:
+    """Post one reminder for each class starting within reminder_hours, recording each."""
+    run = _prepare(site_settings, "remind", out)
+    sender = _sender(run, dry_run, environ)
+    with _locked(run, sender is None):
+        ledger = _ledger(run)
+        due = plans.due_reminders(
+            run.plan["items"],
+            ledger,
+            run.now,
+            run.cfg.reminder_hours,
+            twitter.NETWORK,
+            retry_pending,
+        )
+        pending = [] if retry_pending else ledger.pending(("reminder",))
+        _publish(run, ledger, due, pending, sender, max_posts, sleep)
+
+
+def _baseline(run: _Run, dry_run: bool) -> None:
+    with _locked(run, dry_run):
+        ledger = _ledger(run, create=True)
+        records = plans.baseline_records(run.plan["items"], ledger, run.now, twitter.NETWORK)
+        _report_pending(run, ledger.pending())
+        for record in records:
+            change = f" ({record['change']})" if record.get("change") else ""
+            state = record["state"]
+            when = f" {state['start']} {state['status']}" if "start" in state else ""
+            run.say(f"baseline {record['kind']}{change} {record['slug']}{when}")
+        if dry_run:
+            run.say(f"dry run: {len(records)} item(s) would be recorded; nothing was written")
+            return
+        ledger.records.extend(records)
+        _save(run, ledger)
+        run.say(
+            f"recorded {len(records)} item(s) as already public in {run.cfg.ledger_path}; "
+            "nothing was posted"
+        )
+
+
+def deploy(site_settings: Mapping[str, Any], run_command: Callable[[str], Any]) -> None:
+    """Deploy the built output as DEPLOY says (rsync or ghp-import); never posts anything."""
+    try:
+        message = deployment.deploy(site_settings, run_command)
+    except deployment.DeployError as error:
+        raise PublishFailed(f"publish: {error}", EXIT_SETUP) from None
+    print(f"publish: {message}")

@@ -1,0 +1,320 @@
+"""Tweet texts from the class model: templates filled in, measured as Twitter measures them."""
+
+from __future__ import annotations
+
+import re
+import string
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from class_schedule import formatting
+from class_schedule.model import ClassEvent, ClassStatus, Teacher
+from twitter_text import parse_tweet
+
+LIMIT = 280
+ELLIPSIS = "…"
+# Placeholders a template may use; everything else is refused when the settings load.
+PLACEHOLDERS = frozenset(
+    {"title", "date", "time", "venue", "teachers", "note", "url", "hashtag", "account", "chapter"}
+)
+KINDS = ("announcement", "cancelled", "postponed", "rescheduled", "reminder", "page")
+
+TEMPLATES: dict[str, dict[str, str]] = {
+    "id": {
+        "announcement": (
+            "Kelas baru {hashtag}: {title}\n{date}, {time}\nTempat: {venue}\n"
+            "Bersama {teachers}\nInfo & daftar: {url}"
+        ),
+        "cancelled": "DIBATALKAN: {title} ({date}, {time})\n{note}\n{url} {hashtag}",
+        "postponed": "DITUNDA: {title}, semula {date}\n{note}\n{url} {hashtag}",
+        "rescheduled": "JADWAL BARU: {title}\n{date}, {time}\nTempat: {venue}\n{url} {hashtag}",
+        "reminder": (
+            "Pengingat: {title}\n{date}, {time}\nTempat: {venue}\nBersama {teachers}\n"
+            "{url} {hashtag}"
+        ),
+        "page": "Halaman baru: {title}\n{url} {hashtag}",
+    },
+    "en": {
+        "announcement": (
+            "New class {hashtag}: {title}\n{date}, {time}\nVenue: {venue}\n"
+            "With {teachers}\nDetails: {url}"
+        ),
+        "cancelled": "CANCELLED: {title} ({date}, {time})\n{note}\n{url} {hashtag}",
+        "postponed": "POSTPONED: {title}, was {date}\n{note}\n{url} {hashtag}",
+        "rescheduled": "NEW DATE: {title}\n{date}, {time}\nVenue: {venue}\n{url} {hashtag}",
+        "reminder": (
+            "Reminder: {title}\n{date}, {time}\nVenue: {venue}\nWith {teachers}\n{url} {hashtag}"
+        ),
+        "page": "New page: {title}\n{url} {hashtag}",
+    },
+}
+
+# Which free-text field gives way first, and how far: the note goes entirely, then venue and title
+# keep 40 characters, then co-teachers become "dkk.", and only then title and venue shrink to "…".
+SHRINK_STEPS: tuple[tuple[str, int], ...] = (
+    ("note", 0),
+    ("venue", 40),
+    ("title", 40),
+    ("teachers", 0),
+    ("venue", 0),
+    ("title", 0),
+)
+NAME_LIMIT = 40
+# Zero-width joiners hold emoji and some scripts together; every other format character
+# (bidi overrides, zero-width spaces, byte-order marks) only serves to disguise text.
+KEPT_FORMAT_CHARACTERS = frozenset({"\u200c", "\u200d"})
+REFUSED_CHARACTERS = frozenset({"\ufffe", "\ufeff", "\uffff"})
+# "@name" in a title or note would notify that account: automated mentions of people who did not
+# ask for them break Twitter's automation rules. Only the teachers' validated handles mention.
+MENTION = re.compile(r"(?<![\w.@＠])[@＠](?P<name>[A-Za-z0-9_]+)")
+
+
+class ComposeError(ValueError):
+    """No text of at most 280 weighted characters can be made (a template or URL is too long)."""
+
+
+@dataclass(frozen=True)
+class Composed:
+    """A tweet's text and its weighted length as Twitter counts it (URL 23, CJK and emoji 2)."""
+
+    text: str
+    weighted_length: int
+
+
+def weighted_length(text: str) -> int:
+    """Twitter's weighted length of `text`."""
+    return parse_tweet(text).weightedLength
+
+
+def clean(text: str) -> str:
+    """One line of plain text: control and disguising characters dropped, whitespace collapsed."""
+    text = unicodedata.normalize("NFC", text)
+    kept = []
+    for char in text:
+        category = unicodedata.category(char)
+        if char in REFUSED_CHARACTERS or category in {"Cs", "Co", "Cn"}:
+            continue
+        if category == "Cf" and char not in KEPT_FORMAT_CHARACTERS:
+            continue
+        kept.append(" " if category == "Cc" else char)
+    return " ".join("".join(kept).split())
+
+
+def without_mentions(text: str, keep: str = "") -> str:
+    """ "@someone" written as "someone", except the chapter's own account `keep`."""
+
+    def unlink(match: re.Match) -> str:
+        name = match["name"]
+        return match[0] if name.lower() == keep.lower() else name
+
+    return MENTION.sub(unlink, text)
+
+
+def _is_joined_to_previous(char: str) -> bool:
+    return (
+        unicodedata.combining(char) > 0
+        or char in "\u200c\u200d\ufe0e\ufe0f"
+        or ("\U0001f3fb" <= char <= "\U0001f3ff")
+    )
+
+
+def shorten(text: str, keep: int) -> str:
+    """`text` cut to at most `keep` characters plus "…", never inside a character cluster."""
+    if keep >= len(text):
+        return text
+    cut = keep
+    while cut > 0 and (_is_joined_to_previous(text[cut]) or text[cut - 1] == "\u200d"):
+        cut -= 1
+    head = text[:cut]
+    # Prefer ending at a word boundary when one is near, so "Fotografi Pon…" reads "Fotografi…".
+    space = head.rfind(" ")
+    if space >= max(1, len(head) - 12):
+        head = head[:space]
+    return head.rstrip(" ,.;:-–—(/&") + ELLIPSIS
+
+
+def teacher_variants(teachers: Sequence[Teacher]) -> list[str]:
+    """Teachers as "@handle" (or a name), from all of them down to the first one plus "dkk."."""
+    # A handle is never cut: a shortened handle would mention somebody else.
+    names = [
+        f"@{teacher.twitter}"
+        if teacher.twitter
+        else shorten(without_mentions(clean(teacher.name)), NAME_LIMIT)
+        for teacher in teachers
+    ] or ["-"]
+    variants = [_join(names)]
+    variants += [", ".join(names[:count]) + " dkk." for count in range(len(names) - 1, 0, -1)]
+    return variants
+
+
+def _join(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " & " + names[-1]
+
+
+def render(template: str, fields: Mapping[str, str]) -> str:
+    """The template filled in; lines left empty (no status note) are dropped."""
+    text = template.format_map(fields)
+    lines = [line.rstrip() for line in text.split("\n")]
+    return unicodedata.normalize("NFC", "\n".join(line for line in lines if line.strip()))
+
+
+def template_problem(template: str) -> str | None:
+    """Why a template cannot be used, or None: unknown placeholders, formats, or no {url}."""
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as error:
+        return f"is not a valid template ({error}); write literal braces as {{{{ and }}}}"
+    names = set()
+    for _, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if name not in PLACEHOLDERS or spec or conversion:
+            allowed = ", ".join(f"{{{p}}}" for p in sorted(PLACEHOLDERS))
+            return f"uses {{{name}}}; the placeholders are {allowed}"
+        names.add(name)
+    if "url" not in names:
+        return "has no {url}; every post links to its page"
+    return None
+
+
+def worst_case_length(template: str, chapter: Mapping[str, str]) -> int:
+    """Weighted length with every shrinkable field at its shortest and long fixed fields."""
+    fields = {
+        "title": ELLIPSIS,
+        "venue": ELLIPSIS,
+        "note": "",
+        "teachers": "@" + "x" * 15 + ", " + "x" * NAME_LIMIT + " dkk.",
+        "date": "x" * 30,
+        "time": "x" * 14,
+        "url": chapter["site_url"].rstrip("/") + "/" + "x" * 40 + "/",
+        "hashtag": "#" + chapter["hashtag"],
+        "account": "@" + chapter["twitter"],
+        "chapter": clean(chapter.get("short_name", "")),
+    }
+    return weighted_length(render(template, fields))
+
+
+def fit(template: str, fields: Mapping[str, str], teachers: Sequence[str] = ()) -> Composed:
+    """Fill the template, shortening free text (never the URL) until it fits in 280."""
+    values = dict(fields)
+    variants = list(teachers) or [values.get("teachers", "")]
+    values["teachers"] = variants[0]
+    text = render(template, values)
+    length = weighted_length(text)
+    if length <= LIMIT:
+        return Composed(text, length)
+    originals = dict(values)
+    kept = {name: len(value) for name, value in values.items()}
+    for name, floor in SHRINK_STEPS:
+        if f"{{{name}}}" not in template:
+            continue
+        if name == "teachers":
+            values["teachers"] = _first_fitting(template, values, variants)
+        else:
+            original = originals[name]
+            kept[name] = _longest_fitting(template, values, name, original, kept[name], floor)
+            values[name] = _shortened(name, original, kept[name])
+        text = render(template, values)
+        length = weighted_length(text)
+        if length <= LIMIT:
+            return Composed(text, length)
+    raise ComposeError(f"'{text[:60]}…' is {length} long even with title and venue cut to '…'")
+
+
+def _shortened(name: str, original: str, keep: int) -> str:
+    # A note cut to nothing disappears with its line; title and venue keep at least "…".
+    if name == "note" and keep == 0:
+        return ""
+    return shorten(original, keep)
+
+
+def _fits(template: str, values: Mapping[str, str]) -> bool:
+    return weighted_length(render(template, values)) <= LIMIT
+
+
+def _longest_fitting(
+    template: str, values: dict[str, str], name: str, original: str, upper: int, floor: int
+) -> int:
+    """Largest kept length in [floor, upper) that fits; floor when nothing does.
+
+    Weighted length is not monotonic in the kept length (a prefix may stop looking like a URL),
+    so the search keeps the invariant "low fits, high does not" and checks what it returns.
+    """
+    trial = dict(values)
+
+    def fits(keep: int) -> bool:
+        trial[name] = _shortened(name, original, keep)
+        return _fits(template, trial)
+
+    low, high = floor, upper
+    if low >= high:
+        return upper
+    if not fits(low):
+        return low
+    while high - low > 1:
+        middle = (low + high) // 2
+        if fits(middle):
+            low = middle
+        else:
+            high = middle
+    return low
+
+
+def _first_fitting(template: str, values: dict[str, str], variants: Sequence[str]) -> str:
+    for variant in variants:
+        if _fits(template, {**values, "teachers": variant}):
+            return variant
+    return variants[-1]
+
+
+def class_fields(
+    event: ClassEvent, url: str, chapter: Mapping[str, str], language: str
+) -> dict[str, str]:
+    """Every placeholder's value for one class, in the chapter's language."""
+    own = chapter["twitter"]
+    return {
+        "title": without_mentions(clean(event.title), own),
+        "date": formatting.long_date(event.start, language),
+        "time": formatting.clock(event.start, language),
+        "venue": without_mentions(clean(event.venue.name), own),
+        "teachers": "",
+        "note": without_mentions(clean(event.status_note), own),
+        "url": url,
+        "hashtag": "#" + chapter["hashtag"],
+        "account": "@" + chapter["twitter"],
+        "chapter": clean(chapter.get("short_name", "")),
+    }
+
+
+def update_kind(status: ClassStatus | str) -> str:
+    """The update template for a class now in `status`: cancelled, postponed or rescheduled."""
+    return {"cancelled": "cancelled", "postponed": "postponed"}.get(str(status), "rescheduled")
+
+
+def compose_class(
+    kind: str,
+    event: ClassEvent,
+    url: str,
+    chapter: Mapping[str, str],
+    language: str,
+    templates: Mapping[str, str],
+) -> Composed:
+    """The `kind` post (announcement, cancelled, postponed, rescheduled, reminder) for a class."""
+    fields = class_fields(event, url, chapter, language)
+    return fit(templates[kind], fields, teacher_variants(event.teachers))
+
+
+def compose_page(
+    title: str, url: str, chapter: Mapping[str, str], templates: Mapping[str, str]
+) -> Composed:
+    """The post announcing a new page of the site."""
+    fields = {name: "" for name in PLACEHOLDERS}
+    fields.update(
+        title=without_mentions(clean(title), chapter["twitter"]),
+        url=url,
+        hashtag="#" + chapter["hashtag"],
+        account="@" + chapter["twitter"],
+        chapter=clean(chapter.get("short_name", "")),
+    )
+    return fit(templates["page"], fields)

@@ -1,0 +1,80 @@
+"""The Twitter adapter: tweepy's v2 create_tweet, OAuth 1.0a user tokens from the environment."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+import requests
+import tweepy
+
+from .send import Duplicate, NotAllowed, RateLimited, Rejected, Sent, Unavailable
+
+NETWORK = "twitter"
+# Environment variables (GitHub secrets in CI); their values are never printed or logged.
+CREDENTIALS = (
+    "TWITTER_API_KEY",
+    "TWITTER_API_SECRET",
+    "TWITTER_ACCESS_TOKEN",
+    "TWITTER_ACCESS_TOKEN_SECRET",
+)
+TIMEOUT_SECONDS = 30  # tweepy sets none, and a hung request would hold the announce lock
+
+
+def missing_credentials(environ: Mapping[str, str]) -> list[str]:
+    """Names of the credential variables that are unset or empty."""
+    return [name for name in CREDENTIALS if not environ.get(name, "").strip()]
+
+
+def _reason(error: tweepy.HTTPException) -> str:
+    messages = "; ".join(str(m) for m in error.api_messages)
+    return f"{error.response.status_code} {messages}".strip()
+
+
+class TwitterSender:
+    """Posts tweets as the chapter's account."""
+
+    network = NETWORK
+
+    def __init__(self, environ: Mapping[str, str], account: str) -> None:
+        key, secret, token, token_secret = (environ[name].strip() for name in CREDENTIALS)
+        self._client = tweepy.Client(
+            consumer_key=key,
+            consumer_secret=secret,
+            access_token=token,
+            access_token_secret=token_secret,
+        )
+        session = self._client.session
+        session.request = functools.partial(session.request, timeout=TIMEOUT_SECONDS)
+        self._account = account
+
+    def post(self, text: str, reply_to: str | None) -> Sent:
+        """Create one tweet; translate tweepy's errors into the publisher's."""
+        try:
+            response = self._client.create_tweet(text=text, in_reply_to_tweet_id=reply_to)
+        except tweepy.TooManyRequests as error:
+            reset = getattr(error, "reset_time", None)
+            reset_at = datetime.fromtimestamp(reset, UTC) if reset else None
+            message = f"Twitter's rate limit was reached ({_reason(error)})"
+            raise RateLimited(message, reset_at) from None
+        except tweepy.TwitterServerError as error:
+            raise Unavailable(f"Twitter answered {_reason(error)}") from None
+        except tweepy.Unauthorized as error:
+            raise NotAllowed(
+                f"Twitter refused the credentials ({_reason(error)}): check the four TWITTER_* "
+                "secrets; regenerate the access token and secret if in doubt"
+            ) from None
+        except tweepy.Forbidden as error:
+            if any("duplicate" in str(m).lower() for m in error.api_messages):
+                raise Duplicate(f"Twitter already has this text ({_reason(error)})") from None
+            raise NotAllowed(
+                f"Twitter refused to post ({_reason(error)}): give the app 'Read and Write' "
+                "permission, then regenerate the access token and secret and update the secrets"
+            ) from None
+        except tweepy.HTTPException as error:
+            raise Rejected(f"Twitter refused the post ({_reason(error)})") from None
+        except requests.RequestException as error:
+            raise Unavailable(f"no answer from Twitter ({type(error).__name__})") from None
+        tweet_id = str(response.data["id"])
+        return Sent(tweet_id, f"https://twitter.com/{self._account}/status/{tweet_id}")

@@ -1,0 +1,117 @@
+"""The ledger: atomic writes, the announce lock, and pending records left by a crash."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from social_publish import ledger as ledger_module
+from social_publish.ledger import Ledger, LedgerError, exclusive, new_record, settle
+
+NOW = datetime(2026, 11, 28, 9, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
+CHAPTER = {"domain": "palembang.akademiberbagi.example", "twitter": "AkberPLB"}
+BUILD = {"build_id": "b1", "built_at": "2026-11-28T02:00:00+00:00"}
+STATE = {"start": "2026-12-05T14:00:00+07:00", "venue": "Studio", "status": "scheduled"}
+
+
+def test_atomic_write_replaces_the_file_and_leaves_no_temporary_file(tmp_path):
+    path = tmp_path / "announcements.json"
+    path.write_text("old")
+
+    ledger_module.atomic_write_json(path, {"records": ["é"]})
+
+    assert json.loads(path.read_text(encoding="utf-8")) == {"records": ["é"]}
+    assert os.listdir(tmp_path) == ["announcements.json"]
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+def test_a_failed_write_keeps_the_old_file_whole(tmp_path, monkeypatch):
+    path = tmp_path / "announcements.json"
+    path.write_text('{"old": true}')
+
+    def power_cut(source, target):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(ledger_module.os, "replace", power_cut)
+    with pytest.raises(OSError, match="disk full"):
+        ledger_module.atomic_write_json(path, {"new": True})
+
+    assert json.loads(path.read_text()) == {"old": True}
+    assert os.listdir(tmp_path) == ["announcements.json"]
+
+
+def test_a_second_run_cannot_take_the_lock(tmp_path):
+    lock = tmp_path / ".announce.lock"
+    refused = pytest.raises(LedgerError, match="another announce or remind run holds")
+    with exclusive(lock), refused, exclusive(lock):
+        pass
+    with exclusive(lock):  # released once the first run is done
+        pass
+
+
+def test_round_trip_keeps_records_in_order_and_notes_the_build(tmp_path):
+    ledger = Ledger(tmp_path / "announcements.json", CHAPTER)
+    first = ledger.begin(new_record("a", "twitter", "announcement", "pending", STATE, NOW))
+    settle(first, "100", "https://twitter.com/AkberPLB/status/100", NOW)
+    ledger.begin(new_record("a", "twitter", "update", "pending", STATE, NOW, "cancelled"))
+    ledger.save(BUILD)
+
+    loaded = Ledger.load(tmp_path / "announcements.json")
+
+    assert loaded.updated_by == BUILD
+    assert loaded.chapter == CHAPTER
+    assert loaded.records == [
+        {
+            "slug": "a",
+            "network": "twitter",
+            "kind": "announcement",
+            "status": "posted",
+            "tweet_id": "100",
+            "url": "https://twitter.com/AkberPLB/status/100",
+            "posted_at": "2026-11-28T09:00:00+07:00",
+            "recorded_at": "2026-11-28T09:00:00+07:00",
+            "state": STATE,
+        },
+        {
+            "slug": "a",
+            "network": "twitter",
+            "kind": "update",
+            "change": "cancelled",
+            "status": "pending",
+            "tweet_id": None,
+            "url": None,
+            "posted_at": None,
+            "recorded_at": "2026-11-28T09:00:00+07:00",
+            "state": STATE,
+        },
+    ]
+    # A pending update is not what followers know yet, and it is reported.
+    assert loaded.known_state("a", "twitter") == STATE
+    assert [r["kind"] for r in loaded.pending()] == ["update"]
+    assert loaded.announcement("a", "twitter")["tweet_id"] == "100"
+
+
+def test_a_new_attempt_replaces_an_old_pending_record_and_forget_drops_it(tmp_path):
+    ledger = Ledger(tmp_path / "announcements.json", CHAPTER)
+    ledger.begin(new_record("a", "twitter", "announcement", "pending", STATE, NOW))
+    second = ledger.begin(new_record("a", "twitter", "announcement", "pending", STATE, NOW))
+
+    assert ledger.records == [second]
+    ledger.forget(second)
+    assert ledger.records == []
+
+
+def test_missing_ledger_is_none_and_a_broken_one_is_refused(tmp_path):
+    path = tmp_path / "announcements.json"
+    assert Ledger.load(path) is None
+
+    path.write_text('{"version": 99}')
+    with pytest.raises(LedgerError, match="restore it from git"):
+        Ledger.load(path)
+    path.write_text("{not json")
+    with pytest.raises(LedgerError, match="not readable"):
+        Ledger.load(path)
