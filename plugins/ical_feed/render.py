@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
+from functools import lru_cache
 
 from class_schedule.model import ClassEvent, ClassStatus
 from icalendar import Calendar, Event, Timezone, vDuration, vText
@@ -103,11 +104,18 @@ def build_event(event: ClassEvent, site: CalendarSite, modified: datetime | None
     return vevent
 
 
+@lru_cache(maxsize=8)
+def _timezone_component(zone: tzinfo) -> Timezone:
+    # Working out a zone's transitions takes icalendar ~27 ms; one site writes a thousand .ics
+    # files in one zone, so the (never mutated) component is shared between them.
+    return Timezone.from_tzinfo(zone)
+
+
 def _calendar(site: CalendarSite, uid: str, events: Iterable[Event]) -> Calendar:
     calendar = Calendar.new(prodid=PRODID, calscale="GREGORIAN", method="PUBLISH", uid=uid)
     # The chapter's zone always travels with the file: times are never floating, and a calendar
     # without classes yet still holds one component, as RFC 5545 requires.
-    calendar.add_component(Timezone.from_tzinfo(site.zone))
+    calendar.add_component(_timezone_component(site.zone))
     for vevent in events:
         calendar.add_component(vevent)
     calendar.add_missing_timezones()

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from class_schedule import formatting
 from class_schedule.model import ClassEvent, ClassStatus, Teacher
-from twitter_text import parse_tweet
 
 LIMIT = 280
 ELLIPSIS = "…"
@@ -84,6 +83,10 @@ class Composed:
 
 def weighted_length(text: str) -> int:
     """Twitter's weighted length of `text`."""
+    # twitter_text compiles its emoji pattern on import (0.2 s): settings validation imports this
+    # module on every build, but only announcing and production builds measure tweets.
+    from twitter_text import parse_tweet
+
     return parse_tweet(text).weightedLength
 
 

@@ -16,7 +16,7 @@ from class_schedule import settings as schedule_settings
 from pelican import signals
 from pelican.generators import Generator
 
-from . import plan, settings, twitter
+from . import settings
 from .ledger import Ledger, LedgerError
 
 logger = logging.getLogger(__name__)
@@ -74,6 +74,10 @@ class AnnouncePlanGenerator(Generator):
     """Composes every post the build's classes and pages allow, into a partial plan file."""
 
     def generate_output(self, writer) -> None:
+        # Composing needs twitter_text and tweepy (0.3 s to import); only production builds
+        # reach this point, so local builds never pay for them.
+        from . import plan, twitter
+
         cfg = settings.load(self.settings)
         schedule = self.context.get("schedule")
         now = schedule.now if schedule else schedule_settings.load(self.settings).now
@@ -122,6 +126,8 @@ def finish_build(pelican_object) -> None:
         _remove(partial)
         logger.warning("social_publish: the build logged errors, so no announce plan was written")
         return
+    from . import plan
+
     os.replace(partial, cfg.plan_path)
     written = plan.read(cfg.plan_path)
     if not written["ledger"]["exists"]:
