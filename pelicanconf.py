@@ -66,7 +66,7 @@ TAG_FEED_RSS = None
 THEME = "theme"
 PLUGIN_PATHS = ["plugins"]
 # Order matters: later plugins import the ones before them (class_schedule holds the model).
-PLUGINS = ["class_schedule", "ical_feed", "class_feeds"]
+PLUGINS = ["class_schedule", "ical_feed", "class_feeds", "class_photos"]
 RELATIVE_URLS = True
 JINJA_ENVIRONMENT = {
     # Everything from content metadata is escaped; Markdown bodies are marked safe where shown.
