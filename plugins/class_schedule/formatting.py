@@ -1,33 +1,60 @@
-"""Localized dates and times for templates, tweets and feeds, all through Babel."""
+"""Localized dates and times for templates, tweets and feeds, all through Babel.
+
+Each function is cached on its arguments (aware datetimes and a language code): one class's start
+is shown on its page, the home page, the archive, the teacher and venue pages, the feeds and the
+calendar, and Babel's formatting is the costliest part of rendering a class list.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from functools import lru_cache, wraps
 
 from babel.dates import format_date, format_time, get_timezone_name
 
 
+def _cached(function: Callable[..., str]) -> Callable[..., str]:
+    """Memoize, keying on each datetime's zone too: 14.00 WIB and 15.00 WITA are equal instants
+    (so equal dictionary keys) but must not be written the same way."""
+
+    @lru_cache(maxsize=16_384)
+    def by_zone(zones: tuple, *args):
+        return function(*args)
+
+    @wraps(function)
+    def wrapper(*args):
+        return by_zone(tuple(arg.tzinfo for arg in args if isinstance(arg, datetime)), *args)
+
+    return wrapper
+
+
+@_cached
 def long_date(moment: datetime, language: str) -> str:
     """ "Sabtu, 5 Desember 2026"."""
     return format_date(moment, "EEEE, d MMMM y", locale=language)
 
 
+@_cached
 def short_date(moment: datetime, language: str) -> str:
     """ "5 Des 2026"."""
     return format_date(moment, "d MMM y", locale=language)
 
 
+@_cached
 def clock(moment: datetime, language: str) -> str:
     """ "14.00 WIB" in Indonesian; the zone's short name as the locale knows it."""
     zone_name = get_timezone_name(moment, "short", locale=language)
     return f"{format_time(moment, 'short', locale=language)} {zone_name}"
 
 
+@_cached
 def when(moment: datetime, language: str) -> str:
     """ "Sabtu, 5 Desember 2026 · 14.00 WIB"."""
     return f"{long_date(moment, language)} · {clock(moment, language)}"
 
 
+@_cached
 def time_range(start: datetime, end: datetime, language: str) -> str:
     """ "14.00–16.00 WIB", or both full date-times when the class runs past midnight."""
     if start.date() != end.date():

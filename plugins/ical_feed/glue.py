@@ -3,11 +3,15 @@ the calendar links."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Iterable
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
+import icalendar
 from class_schedule import settings as schedule_settings
 from class_schedule.model import ClassEvent
 from class_schedule.pages import url_for
@@ -66,6 +70,54 @@ def _write(output_path: str, relative_path: str, data: bytes) -> None:
     target.write_bytes(data)
 
 
+FINGERPRINTS_FILE = "ical_feed-fingerprints.json"
+
+
+@cache
+def _renderer_version() -> str:
+    """Changes when the code or library that writes .ics files changes, so old files are redone."""
+    here = Path(__file__).parent
+    sources = b"".join((here / name).read_bytes() for name in ("render.py", "details.py"))
+    return hashlib.sha256(sources + icalendar.__version__.encode()).hexdigest()
+
+
+class _Fingerprints:
+    """Remembers what each class's .ics was made from, so a rebuild rewrites only changed ones.
+
+    A thousand per-class files take most of a warm rebuild otherwise; the fingerprint is a hash of
+    the renderer's inputs (the immutable model, the calendar settings) and its own code.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self.previous = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.previous = {}
+        self.current: dict[str, str] = {}
+
+    @staticmethod
+    def _digest(inputs: tuple) -> str:
+        return hashlib.sha256(repr((_renderer_version(), inputs)).encode()).hexdigest()
+
+    def unchanged(self, path: str, inputs: tuple) -> bool:
+        digest = self._digest(inputs)
+        if self.previous.get(path) == digest:
+            self.current[path] = digest
+            return True
+        return False
+
+    def record(self, path: str, inputs: tuple) -> None:
+        self.current[path] = self._digest(inputs)
+
+    def save(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.write_text(json.dumps(self.current, sort_keys=True), encoding="utf-8")
+        except OSError as error:  # only a missed speed-up, never a wrong file
+            logger.warning("ical_feed: could not save %s: %s", self.path, error)
+
+
 class CalendarGenerator(Generator):
     """Writes the subscription calendar, one .ics per class, and the Subscribe page."""
 
@@ -76,13 +128,16 @@ class CalendarGenerator(Generator):
         articles = _class_articles(self.context)
         modified = modified_dates(articles)
         _write(self.output_path, own.path, render_calendar(published, site, modified))
+        written = _Fingerprints(Path(self.settings["CACHE_PATH"]) / FINGERPRINTS_FILE)
         for article in articles:
             event = article.event
-            _write(
-                self.output_path,
-                class_calendar_path(site.article_url, event.slug),
-                render_class_calendar(event, site, modified.get(event.slug)),
-            )
+            path = class_calendar_path(site.article_url, event.slug)
+            inputs = (event, site, modified.get(event.slug))
+            if written.unchanged(path, inputs) and Path(self.output_path, path).exists():
+                continue
+            _write(self.output_path, path, render_class_calendar(*inputs))
+            written.record(path, inputs)
+        written.save()
         logger.info("ical_feed: %s with %d classes", own.path, len(published))
         url = url_for("subscribe")
         writer.write_file(

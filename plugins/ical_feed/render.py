@@ -64,8 +64,13 @@ def _param_text(text: str) -> str:
     return " ".join(clean_text(text).replace('"', "'").split())
 
 
+@lru_cache(maxsize=16_384)
 def build_event(event: ClassEvent, site: CalendarSite, modified: datetime | None = None) -> Event:
-    """The VEVENT of one class, in the chapter's time zone, identical in every calendar file."""
+    """The VEVENT of one class, in the chapter's time zone, identical in every calendar file.
+
+    Cached on its (immutable) inputs: calendar.ics and the class's own file share one component,
+    which nothing mutates after this function returns.
+    """
     url = site.page_url(event)
     revised = _utc(revised_at(event, modified))
     vevent = Event.new(

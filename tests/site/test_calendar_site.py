@@ -261,3 +261,18 @@ def test_settings_are_checked(overrides, message):
         ical_settings.load({"CHAPTER": {"domain": DOMAIN, "site_url": SITE_URL}, **overrides})
     assert str(failure.value).startswith("ical_feed: ")
     assert message in str(failure.value)
+
+
+def test_a_rebuild_rewrites_only_the_ics_of_the_edited_class(content_dir, build_site):
+    content = content_dir()
+    site = build_site(content)
+    edited = site / "kelas" / "kewirausahaan-sosial" / "kewirausahaan-sosial.ics"
+    untouched = site / "kelas" / "public-speaking" / "public-speaking.ics"
+    before = {path: path.stat().st_mtime_ns for path in (edited, untouched)}
+    source = content / "classes" / "2027-01-09-kewirausahaan-sosial.md"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("Title: ", "Title: Baru: ", 1), encoding="utf-8")
+    build_site(content)
+    assert untouched.stat().st_mtime_ns == before[untouched]
+    assert edited.stat().st_mtime_ns != before[edited]
+    assert "SUMMARY:Baru: " in edited.read_text(encoding="utf-8")

@@ -19,3 +19,10 @@ def test_english_when_the_chapter_chooses_it():
 def test_time_range_on_one_day():
     end = START.replace(hour=16, minute=30)
     assert formatting.time_range(START, end, "id") == "14.00–16.30 WIB"
+
+
+def test_equal_instants_in_other_zones_are_written_in_their_own_zone():
+    makassar = START.astimezone(ZoneInfo("Asia/Makassar"))
+    assert makassar == START
+    assert formatting.clock(START, "id") == "14.00 WIB"
+    assert formatting.clock(makassar, "id") == "15.00 WITA"
