@@ -105,6 +105,7 @@ CLASS_FEEDS = {
     # The year the chapter first used CHAPTER["domain"]; part of every entry's permanent tag: id.
     "id_year": 2011,
     "title": None,  # None: "Kelas Akademi Berbagi Palembang"
+    "max_entries": 50,  # the classes announced or changed most recently
 }
 
 # --- Announcing classes on Twitter (README: "Publishing and announcing"). ------------------------

@@ -13,7 +13,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from . import settings
-from .render import FeedSite, render_atom, render_rss
+from .render import FeedSite, latest_entries, render_atom, render_rss
 
 logger = logging.getLogger(__name__)
 
@@ -47,11 +47,14 @@ class ClassFeedsGenerator(Generator):
     def generate_output(self, writer) -> None:
         site, own = feed_site(self.settings)
         schedule = self.context.get("schedule")
-        events = schedule.all if schedule else ()
         articles = [a for a in self.context.get("articles", ()) if hasattr(a, "event")]
         modified = modified_dates(articles)
+        events = latest_entries(schedule.all if schedule else (), modified, own.max_entries)
+        in_feed = {event.slug for event in events}
         # Bodies with links made absolute against the production URL, as a feed reader needs.
-        bodies = {a.event.slug: a.get_content(site.site_url) for a in articles}
+        bodies = {
+            a.event.slug: a.get_content(site.site_url) for a in articles if a.event.slug in in_feed
+        }
         for path, data in (
             (own.atom_path, render_atom(events, site, modified, bodies)),
             (own.rss_path, render_rss(events, site, modified, bodies)),

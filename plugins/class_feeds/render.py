@@ -97,6 +97,17 @@ def entry_html(event: ClassEvent, site: FeedSite, body: str = "") -> str:
     return clean_text("\n".join(parts))
 
 
+def latest_entries(
+    events: Iterable[ClassEvent], modified: Mapping[str, datetime], limit: int
+) -> list[ClassEvent]:
+    """The `limit` classes announced or changed most recently: a cancelled class comes back into
+    the window when it changes, so subscribers see it go even if it was announced long ago."""
+    by_revision = sorted(
+        events, key=lambda e: (revised_at(e, modified.get(e.slug)), e.slug), reverse=True
+    )
+    return by_revision[:limit]
+
+
 def _feed(
     events: Iterable[ClassEvent],
     site: FeedSite,

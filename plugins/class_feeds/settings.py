@@ -16,6 +16,9 @@ DEFAULTS: dict[str, Any] = {
     # never change once the feeds are published. No default: each chapter states its own.
     "id_year": None,
     "title": None,  # None: "Kelas <chapter name>"
+    # Entries per feed: the classes most recently announced or changed. Readers poll feeds on
+    # phones; a thousand full entries weigh 4 MB, and the archive and calendar keep every class.
+    "max_entries": 50,
 }
 
 
@@ -25,6 +28,7 @@ class FeedSettings:
     rss_path: str
     id_year: int
     title: str | None
+    max_entries: int
 
 
 def load(settings: Mapping[str, Any]) -> FeedSettings:
@@ -36,6 +40,9 @@ def load(settings: Mapping[str, Any]) -> FeedSettings:
             "class_feeds: CLASS_FEEDS['id_year'] must be the year the chapter first used "
             "CHAPTER['domain'], like 2011; it is part of every feed entry's id"
         )
+    limit = values["max_entries"]
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise SettingsError("class_feeds: CLASS_FEEDS['max_entries'] must be a positive integer")
     atom = output_path("class_feeds", "CLASS_FEEDS", "atom_path", values["atom_path"], ".xml")
     rss = output_path("class_feeds", "CLASS_FEEDS", "rss_path", values["rss_path"], ".xml")
     if atom == rss:
@@ -45,4 +52,5 @@ def load(settings: Mapping[str, Any]) -> FeedSettings:
         rss_path=rss,
         id_year=year,
         title=optional_text("class_feeds", "CLASS_FEEDS", "title", values["title"]),
+        max_entries=limit,
     )

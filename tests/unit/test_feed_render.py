@@ -6,7 +6,14 @@ from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
-from class_feeds.render import FeedSite, entry_html, entry_id, render_atom, render_rss
+from class_feeds.render import (
+    FeedSite,
+    entry_html,
+    entry_id,
+    latest_entries,
+    render_atom,
+    render_rss,
+)
 from class_schedule.model import ClassEvent, ClassStatus, Registration, Teacher, Venue
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -174,3 +181,11 @@ def test_empty_feed_is_valid_and_fixed(render):
     parsed = parse(data)
     assert parsed.entries == []
     assert data == render([], SITE)
+
+
+def test_a_feed_keeps_the_latest_entries_and_a_changed_old_class_comes_back():
+    events = [make_event(slug=f"kelas-{day:02d}", day=day) for day in range(1, 11)]
+    cancelled_late = make_event(slug="kelas-lama", day=1, status=ClassStatus.CANCELLED)
+    modified = {"kelas-lama": datetime(2026, 11, 20, 9, 0, tzinfo=JAKARTA)}
+    chosen = latest_entries([*events, cancelled_late], modified, 3)
+    assert [e.slug for e in chosen] == ["kelas-lama", "kelas-10", "kelas-09"]
