@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
@@ -12,6 +13,10 @@ import tweepy
 from .send import Duplicate, NotAllowed, RateLimited, Rejected, Sent, Unavailable
 
 NETWORK = "twitter"
+# requests-oauthlib and oauthlib log the API key and access token when signing a request at DEBUG
+# level; credentials must not reach any log, whatever level a run is debugged at.
+for _chatty in ("requests_oauthlib", "oauthlib"):
+    logging.getLogger(_chatty).setLevel(logging.WARNING)
 # Environment variables (GitHub secrets in CI); their values are never printed or logged.
 CREDENTIALS = (
     "TWITTER_API_KEY",

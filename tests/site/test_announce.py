@@ -242,7 +242,10 @@ def test_server_errors_that_persist_stop_the_run_with_nothing_recorded(site, twi
     assert len(twitter.calls) == 3
 
 
-def test_bad_credentials_name_what_to_fix_and_record_nothing(site, twitter, credentials):
+def test_bad_credentials_name_what_to_fix_and_record_nothing(
+    site, twitter, credentials, capsys, caplog
+):
+    caplog.set_level(logging.DEBUG)
     settings = site()
     empty_ledger(settings)
     twitter.post(TWEETS, status=401, json={"title": "Unauthorized", "status": 401})
@@ -252,7 +255,10 @@ def test_bad_credentials_name_what_to_fix_and_record_nothing(site, twitter, cred
 
     assert failure.value.code == cli.EXIT_SETUP
     assert "check the four TWITTER_* secrets" in str(failure.value)
-    assert "fake-" not in str(failure.value)  # secrets are never shown
+    printed = capsys.readouterr()
+    # Secrets are never shown: not in the message, the output or any log record (even DEBUG).
+    for shown in (str(failure.value), printed.out, printed.err, caplog.text):
+        assert "fake-" not in shown
     assert records(settings) == []
     assert len(twitter.calls) == 1
 
