@@ -14,6 +14,7 @@ from .model import (
     ClassEvent,
     ValidationError,
     build_class,
+    field_lines,
     find_duplicate_slugs,
     parse_local_datetime,
 )
@@ -87,6 +88,21 @@ def _metadata_for_model(article) -> dict:
     return metadata
 
 
+def _missing_photos(event: ClassEvent, source_text: str, content_path: str) -> list:
+    """Photo lines naming a file that is not there, so `check` catches them before a build."""
+    lines = field_lines(source_text).get("photo", [])
+    return [
+        ValidationError(
+            event.source_path,
+            lines[index] if index < len(lines) else 1,
+            "photo",
+            f"'{photo.path}' not found; put the file at content/{photo.path}",
+        )
+        for index, photo in enumerate(event.photos)
+        if not Path(content_path, photo.path).is_file()
+    ]
+
+
 def validate_classes(generator) -> None:
     """Build the schedule from every class file, or stop the build listing every problem."""
     schedule_settings = _settings_of(generator)
@@ -112,6 +128,7 @@ def validate_classes(generator) -> None:
         )
         errors.extend(problems)
         if event is not None:
+            errors.extend(_missing_photos(event, source_text, generator.settings["PATH"]))
             article.event = event
             events.append(event)
             if article.status == "published":

@@ -123,21 +123,24 @@ def test_class_without_photos_has_no_gallery(sample_site):
     assert 'class="gallery"' not in page.read_text(encoding="utf-8")
 
 
-def test_missing_photo_fails_the_build_naming_class_and_file(build_site, content_dir, caplog):
+def test_missing_photo_fails_check_and_build_naming_class_line_and_file(
+    build_site, content_dir, site_settings
+):
     content = content_dir()
     add_header_line(
         content / "classes" / "2026-09-26-fotografi-ponsel.md",
         "Photo: images/kelas/tidak-ada.jpg | Foto yang lupa diunggah",
     )
-    with pytest.raises(runner.BuildFailed):
+    expected = [
+        "content/classes/2026-09-26-fotografi-ponsel.md:19: photo: 'images/kelas/tidak-ada.jpg' "
+        "not found; put the file at content/images/kelas/tidak-ada.jpg"
+    ]
+    with pytest.raises(runner.BuildFailed) as checked:
+        runner.check(site_settings(content))
+    assert checked.value.problems == expected
+    with pytest.raises(runner.BuildFailed) as built:
         build_site(content=content)
-    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
-    assert any(
-        "class_photos" in message
-        and "classes/2026-09-26-fotografi-ponsel.md" in message
-        and "images/kelas/tidak-ada.jpg" in message
-        for message in errors
-    ), errors
+    assert built.value.problems == expected
 
 
 def test_file_that_is_not_an_image_fails_the_build(build_site, content_dir, caplog):
