@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from class_schedule.settings import SettingsError
-from ical_feed.settings import merged, optional_text, output_path
+from class_schedule.settings import SettingsError, merged
+from ical_feed.settings import optional_text, output_path
 
 DEFAULTS: dict[str, Any] = {
     "atom_path": "feeds/classes.atom.xml",

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from class_schedule.settings import SettingsError
+from class_schedule.settings import SettingsError, merged
 from jinja2 import pass_context
 from pelican import signals
 from PIL import Image, UnidentifiedImageError
@@ -37,12 +37,8 @@ class PhotoSettings:
 
 def load_settings(settings: Mapping[str, Any]) -> PhotoSettings:
     """Merge CLASS_PHOTOS over the defaults; raise SettingsError naming the bad key."""
-    raw = settings.get("CLASS_PHOTOS") or {}
-    unknown = sorted(set(raw) - set(DEFAULTS))
-    if unknown:
-        raise SettingsError(f"class_photos: unknown key CLASS_PHOTOS['{unknown[0]}']")
-    merged = {**DEFAULTS, **raw}
-    widths = merged["widths"]
+    values = merged("class_photos", "CLASS_PHOTOS", DEFAULTS, settings.get("CLASS_PHOTOS"))
+    widths = values["widths"]
     if (
         not isinstance(widths, list | tuple)
         or not widths
@@ -52,10 +48,10 @@ def load_settings(settings: Mapping[str, Any]) -> PhotoSettings:
             "class_photos: CLASS_PHOTOS['widths'] must be a list of positive pixel widths "
             "like [480, 960, 1440]"
         )
-    quality = merged["quality"]
+    quality = values["quality"]
     if not isinstance(quality, int) or not 1 <= quality <= 95:
         raise SettingsError("class_photos: CLASS_PHOTOS['quality'] must be a whole number 1-95")
-    output_dir = str(merged["output_dir"]).strip("/")
+    output_dir = str(values["output_dir"]).strip("/")
     if not output_dir or ".." in output_dir.split("/") or "\\" in output_dir:
         raise SettingsError(
             "class_photos: CLASS_PHOTOS['output_dir'] must be a folder inside the output, "

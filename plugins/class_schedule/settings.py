@@ -26,6 +26,22 @@ class SettingsError(Exception):
     exitcode = 2
 
 
+def merged(plugin: str, setting: str, defaults: Mapping[str, Any], raw: Any) -> dict[str, Any]:
+    """`raw` over `defaults`, refusing a non-dict and any key the plugin does not know.
+
+    Every plugin of the kit reads its settings dict through this, so a typo in any key is
+    reported the same way: `plugin: unknown key SETTING['key']`.
+    """
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, Mapping):
+        raise SettingsError(f"{plugin}: {setting} must be a dict like {setting} = {{...}}")
+    unknown = sorted(set(raw) - set(defaults))
+    if unknown:
+        raise SettingsError(f"{plugin}: unknown key {setting}['{unknown[0]}']")
+    return {**defaults, **raw}
+
+
 @dataclass(frozen=True)
 class ScheduleSettings:
     content_folder: str
@@ -56,11 +72,7 @@ def _now(raw: Any, zone: ZoneInfo) -> datetime:
 
 def load(settings: Mapping[str, Any]) -> ScheduleSettings:
     """Merge CLASS_SCHEDULE over the defaults and check every value the plugin depends on."""
-    raw = settings.get("CLASS_SCHEDULE") or {}
-    unknown = set(raw) - set(DEFAULTS)
-    if unknown:
-        raise SettingsError(f"class_schedule: unknown key CLASS_SCHEDULE['{sorted(unknown)[0]}']")
-    merged = {**DEFAULTS, **raw}
+    values = merged("class_schedule", "CLASS_SCHEDULE", DEFAULTS, settings.get("CLASS_SCHEDULE"))
     try:
         zone = ZoneInfo(settings.get("TIMEZONE") or "Asia/Jakarta")
     except (ZoneInfoNotFoundError, ValueError):
@@ -75,7 +87,7 @@ def load(settings: Mapping[str, Any]) -> ScheduleSettings:
             + ", ".join(SUPPORTED_LANGUAGES)
         )
     for key in ("default_duration_minutes", "monthly_promise_days"):
-        if not isinstance(merged[key], int) or merged[key] <= 0:
+        if not isinstance(values[key], int) or values[key] <= 0:
             raise SettingsError(
                 f"class_schedule: CLASS_SCHEDULE['{key}'] must be a positive integer"
             )
@@ -84,11 +96,11 @@ def load(settings: Mapping[str, Any]) -> ScheduleSettings:
     if missing:
         raise SettingsError(f"class_schedule: CHAPTER['{missing[0]}'] is missing in the settings")
     return ScheduleSettings(
-        content_folder=merged["path"],
+        content_folder=values["path"],
         zone=zone,
-        now=_now(merged["now"], zone),
-        default_duration=timedelta(minutes=merged["default_duration_minutes"]),
-        monthly_promise_days=merged["monthly_promise_days"],
+        now=_now(values["now"], zone),
+        default_duration=timedelta(minutes=values["default_duration_minutes"]),
+        monthly_promise_days=values["monthly_promise_days"],
         language=language,
         chapter=chapter,
     )

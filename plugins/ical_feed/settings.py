@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from class_schedule.model import is_web_url
-from class_schedule.settings import SettingsError
+from class_schedule.settings import SettingsError, merged
 
 DEFAULTS: dict[str, Any] = {
     "path": "calendar.ics",  # the subscription calendar, relative to the site root
@@ -27,18 +27,6 @@ class CalendarSettings:
     refresh: timedelta
     name: str | None
     description: str | None
-
-
-def merged(plugin: str, setting: str, defaults: Mapping[str, Any], raw: Any) -> dict[str, Any]:
-    """`raw` over `defaults`, refusing a non-dict and any key the plugin does not know."""
-    if raw is None:
-        raw = {}
-    if not isinstance(raw, Mapping):
-        raise SettingsError(f"{plugin}: {setting} must be a dict like {setting} = {{...}}")
-    unknown = sorted(set(raw) - set(defaults))
-    if unknown:
-        raise SettingsError(f"{plugin}: unknown key {setting}['{unknown[0]}']")
-    return {**defaults, **raw}
 
 
 def output_path(plugin: str, setting: str, key: str, value: Any, suffix: str) -> str:

@@ -69,12 +69,12 @@ def _path(settings: Mapping[str, Any], value: Any, key: str) -> Path:
     return path if path.is_absolute() else site_folder(settings) / path
 
 
-def _check_numbers(merged: Mapping[str, Any]) -> None:
+def _check_numbers(values: Mapping[str, Any]) -> None:
     for key in ("max_posts", "reminder_hours"):
-        value = merged[key]
+        value = values[key]
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise _fail(key, f"must be a whole number of at least 1, not {value!r}")
-    delays = merged["retry_delays"]
+    delays = values["retry_delays"]
     if not isinstance(delays, list | tuple) or not all(
         isinstance(d, int | float) and not isinstance(d, bool) and 0 <= d <= 300 for d in delays
     ):
@@ -111,35 +111,31 @@ def _templates(raw: Any, language: str, chapter: Mapping[str, str]) -> dict[str,
 
 def load(settings: Mapping[str, Any]) -> PublishSettings:
     """Merge SOCIAL_PUBLISH over the defaults and check every value the plugin depends on."""
-    raw = settings.get("SOCIAL_PUBLISH") or {}
-    if not isinstance(raw, Mapping):
-        raise SettingsError("social_publish: SOCIAL_PUBLISH must be a dict")
-    unknown = set(raw) - set(DEFAULTS)
-    if unknown:
-        raise SettingsError(f"social_publish: unknown key SOCIAL_PUBLISH['{sorted(unknown)[0]}']")
-    merged = {**DEFAULTS, **raw}
+    values = schedule_settings.merged(
+        "social_publish", "SOCIAL_PUBLISH", DEFAULTS, settings.get("SOCIAL_PUBLISH")
+    )
     # The chapter block, zone and language are class_schedule's; it reports their problems.
     schedule = schedule_settings.load(settings)
-    if not isinstance(merged["write_plan"], bool):
+    if not isinstance(values["write_plan"], bool):
         raise _fail("write_plan", "must be True or False")
-    kinds = merged["kinds"]
+    kinds = values["kinds"]
     if not isinstance(kinds, list | tuple) or not set(kinds) <= set(KINDS):
         raise _fail("kinds", f"must list some of {', '.join(KINDS)}, not {kinds!r}")
-    _check_numbers(merged)
-    plan = merged["plan"]
+    _check_numbers(values)
+    plan = values["plan"]
     if plan is None:
         plan_path = Path(os.path.abspath(settings.get("CACHE_PATH") or "cache")) / PLAN_FILE
     else:
         plan_path = _path(settings, plan, "plan")
     return PublishSettings(
-        write_plan=merged["write_plan"],
+        write_plan=values["write_plan"],
         plan_path=plan_path,
-        ledger_path=_path(settings, merged["ledger"], "ledger"),
+        ledger_path=_path(settings, values["ledger"], "ledger"),
         kinds=tuple(kinds),
-        max_posts=merged["max_posts"],
-        reminder_hours=merged["reminder_hours"],
-        retry_delays=tuple(float(d) for d in merged["retry_delays"]),
-        templates=_templates(merged["templates"], schedule.language, schedule.chapter),
+        max_posts=values["max_posts"],
+        reminder_hours=values["reminder_hours"],
+        retry_delays=tuple(float(d) for d in values["retry_delays"]),
+        templates=_templates(values["templates"], schedule.language, schedule.chapter),
         chapter=schedule.chapter,
         language=schedule.language,
     )
