@@ -12,6 +12,7 @@ from typing import Any
 
 from pelican import Pelican
 from pelican.generators import ArticlesGenerator
+from pelican.log import LimitFilter
 from pelican.settings import read_settings
 
 from .glue import ContentErrors
@@ -51,7 +52,16 @@ def load_settings(settings_file: str, overrides: Mapping[str, Any] | None = None
     return read_settings(settings_file, override=dict(overrides or {}))
 
 
+def _forget_earlier_builds() -> None:
+    # Pelican hides a warning or info message it has already shown in this process. That suits
+    # one build per process; livereload and tests build many times, and each build must report
+    # its own warnings (a class still missing next month is worth saying again).
+    LimitFilter._raised_messages.clear()
+    LimitFilter._group_count.clear()
+
+
 def _run(action, settings: dict) -> list[str]:
+    _forget_earlier_builds()
     errors, warnings = _ErrorCounter(), _WarningCollector()
     root = logging.getLogger()
     root.addHandler(errors)

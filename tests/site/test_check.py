@@ -117,3 +117,12 @@ def test_an_error_pelican_logs_itself_fails_the_build(content_dir, build_site):
         build_site(content)
     assert str(failure.value) == "1 error logged above; nothing is usable"
     assert "tentang.md" in failure.value.problems[0]
+
+
+def test_every_check_reports_its_own_warnings(site_settings):
+    settings = site_settings(now="2027-06-01T09:00:00+07:00")
+    first, second = runner.check(settings), runner.check(settings)
+    assert [w for w in first if "no class is scheduled" in w]
+    assert [w for w in second if "no class is scheduled" in w] == [
+        w for w in first if "no class is scheduled" in w
+    ]
