@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from class_schedule import settings as schedule_settings
 from ical_feed.details import words
-from ical_feed.glue import modified_dates
+from ical_feed.glue import modified_dates, write_output
 from ical_feed.settings import chapter_identity
 from pelican import signals
 from pelican.generators import Generator
@@ -59,9 +58,7 @@ class ClassFeedsGenerator(Generator):
             (own.atom_path, render_atom(events, site, modified, bodies)),
             (own.rss_path, render_rss(events, site, modified, bodies)),
         ):
-            target = Path(self.output_path, path)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
+            write_output(self.output_path, path, data)
         logger.info(
             "class_feeds: %s and %s with %d classes", own.atom_path, own.rss_path, len(events)
         )

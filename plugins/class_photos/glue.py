@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import os
 import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from class_schedule.glue import site_relative_path
 from class_schedule.settings import SettingsError, merged
 from jinja2 import pass_context
 from pelican import signals
@@ -112,11 +112,6 @@ def _events_with_photos(context: Mapping[str, Any]) -> list:
     return list(events.values())
 
 
-def _site_relative(path: Path, content_path: str) -> str:
-    """`content/images/x.jpg`: relative to the site folder, as an organizer sees it in git."""
-    return os.path.relpath(path, os.path.dirname(os.path.abspath(content_path)))
-
-
 def check_settings(pelican_object) -> None:
     """Fail at start-up on a bad CLASS_PHOTOS value instead of after the pages are written."""
     load_settings(pelican_object.settings)
@@ -168,7 +163,7 @@ def resize_class_photos(generators) -> None:
         names: dict[str, str] = {}
         for photo in event.photos:
             source = (content / photo.path).resolve()
-            shown = _site_relative(content / photo.path, settings["PATH"])
+            shown = site_relative_path(content / photo.path, settings["PATH"])
             if not source.is_relative_to(content) or not source.is_file():
                 logger.error(
                     "class_photos: %s: photo '%s' not found; put the file at %s",

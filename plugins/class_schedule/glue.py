@@ -77,7 +77,7 @@ def prepare_class_metadata(generator, metadata: dict) -> None:
         metadata["date"] = start or datetime(1970, 1, 1, tzinfo=schedule_settings.zone)
 
 
-def _display_path(source_path: str, content_path: str) -> str:
+def site_relative_path(source_path: str | os.PathLike, content_path: str) -> str:
     """`content/classes/x.md`: relative to the site folder, as an organizer sees it in git."""
     return os.path.relpath(source_path, os.path.dirname(os.path.abspath(content_path)))
 
@@ -117,7 +117,7 @@ def validate_classes(generator) -> None:
     published: list[ClassEvent] = []
     errors: list[ValidationError] = []
     for article in candidates:
-        display_path = _display_path(article.source_path, generator.settings["PATH"])
+        display_path = site_relative_path(article.source_path, generator.settings["PATH"])
         source_text = Path(article.source_path).read_text(encoding="utf-8")
         event, problems = build_class(
             _metadata_for_model(article),

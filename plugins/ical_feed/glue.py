@@ -64,7 +64,8 @@ def _class_articles(context: dict) -> list:
     ]
 
 
-def _write(output_path: str, relative_path: str, data: bytes) -> None:
+def write_output(output_path: str, relative_path: str, data: bytes) -> None:
+    """Write a generated file into the output folder, making its folders."""
     target = Path(output_path, relative_path)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
@@ -127,7 +128,7 @@ class CalendarGenerator(Generator):
         published: tuple[ClassEvent, ...] = schedule.all if schedule else ()
         articles = _class_articles(self.context)
         modified = modified_dates(articles)
-        _write(self.output_path, own.path, render_calendar(published, site, modified))
+        write_output(self.output_path, own.path, render_calendar(published, site, modified))
         written = _Fingerprints(Path(self.settings["CACHE_PATH"]) / FINGERPRINTS_FILE)
         for article in articles:
             event = article.event
@@ -135,7 +136,7 @@ class CalendarGenerator(Generator):
             inputs = (event, site, modified.get(event.slug))
             if written.unchanged(path, inputs) and Path(self.output_path, path).exists():
                 continue
-            _write(self.output_path, path, render_class_calendar(*inputs))
+            write_output(self.output_path, path, render_class_calendar(*inputs))
             written.record(path, inputs)
         written.save()
         logger.info("ical_feed: %s with %d classes", own.path, len(published))
