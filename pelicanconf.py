@@ -1,5 +1,11 @@
 """Settings for a local build of the chapter site; publishconf.py builds on them for production."""
 
+from pathlib import Path
+
+# The site's folder, so that the theme and plugins are found whichever settings file or working
+# directory a build starts from.
+_SITE = Path(__file__).resolve().parent
+
 # --- The chapter: a fork of the kit changes this block and the content, nothing else. ---------
 CHAPTER = {
     "name": "Akademi Berbagi Palembang",
@@ -63,9 +69,10 @@ TAG_FEED_ATOM = None
 TAG_FEED_RSS = None
 
 # --- Theme and plugins. ----------------------------------------------------------------------
-THEME = "theme"
-PLUGIN_PATHS = ["plugins"]
-# Order matters: later plugins import the ones before them (class_schedule holds the model).
+THEME = str(_SITE / "theme")
+PLUGIN_PATHS = [str(_SITE / "plugins")]
+# Any subset, in any order: each plugin switches on the class schedule (berbagi.glue.classes)
+# it needs. Leave out "ical_feed" for no calendar, "class_photos" for no resized photos.
 PLUGINS = ["class_schedule", "ical_feed", "class_feeds", "class_photos"]
 RELATIVE_URLS = True
 JINJA_ENVIRONMENT = {

@@ -1,21 +1,20 @@
 """Production settings: absolute URLs, feeds on, no cache; used by `invoke publish` and CI."""
 
-import os
-import sys
+import runpy
+from pathlib import Path
 
-sys.path.append(os.curdir)
-from pelicanconf import *  # noqa: E402,F403
-from pelicanconf import CHAPTER  # noqa: E402
+# Everything from pelicanconf.py, read by its path: Pelican loads settings files by path too, so
+# this works whichever folder a build is started from.
+_local = runpy.run_path(str(Path(__file__).resolve().with_name("pelicanconf.py")))
+globals().update({name: value for name, value in _local.items() if name.isupper()})
 
-SITEURL = CHAPTER["site_url"]
+SITEURL = _local["CHAPTER"]["site_url"]
 RELATIVE_URLS = False
 DELETE_OUTPUT_DIRECTORY = True
 LOAD_CONTENT_CACHE = False
 
 # Production builds write the announce plan (next to the cache, not in the deployed site).
-from pelicanconf import SOCIAL_PUBLISH  # noqa: E402
-
-SOCIAL_PUBLISH = {**SOCIAL_PUBLISH, "write_plan": True}
+SOCIAL_PUBLISH = {**_local["SOCIAL_PUBLISH"], "write_plan": True}
 # GitHub Actions deploys to GitHub Pages on each push to main. To publish from a computer with
 # `invoke publish` instead, set one of:
 #   DEPLOY = {"method": "rsync", "target": "user@host:/var/www/akber/"}

@@ -6,15 +6,16 @@ import os
 import shlex
 import shutil
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from invoke import Exit, task
 
-ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT / "plugins"))
+from berbagi import settings as kit_settings
+from berbagi.glue import runner
 
-from class_schedule import runner  # noqa: E402
-from social_publish import cli as publishing  # noqa: E402
+ROOT = Path(__file__).resolve().parent
 
 CONFIG = {
     "settings_base": "pelicanconf.py",
@@ -33,6 +34,15 @@ def _log_to_console() -> None:
     init(logging.WARNING)
 
 
+def _site_settings(settings_file: str, **overrides: Any) -> tuple[dict, kit_settings.Settings]:
+    """Pelican's settings and the kit's view of them; a settings mistake ends the task (exit 2)."""
+    raw = runner.load_settings(str(ROOT / settings_file), overrides)
+    try:
+        return raw, kit_settings.load(raw)
+    except kit_settings.SettingsError as error:
+        raise Exit(f"settings: {error}", code=error.exitcode) from None
+
+
 def _build(settings_file: str, **overrides) -> None:
     _log_to_console()
     settings = runner.load_settings(str(ROOT / settings_file), overrides)
@@ -40,7 +50,7 @@ def _build(settings_file: str, **overrides) -> None:
         for warning in runner.build(settings):
             del warning  # already printed by Pelican's log handler
     except runner.BuildFailed as failure:
-        raise Exit(f"build failed: {failure}", code=1) from None
+        raise Exit(f"build failed: {failure}", code=failure.code) from None
 
 
 @task
@@ -126,7 +136,7 @@ def check(c, settings=""):
     try:
         warnings = runner.check(settings)
     except runner.BuildFailed as failure:
-        raise Exit(f"check failed: {failure}", code=1) from None
+        raise Exit(f"check failed: {failure}", code=failure.code) from None
     del warnings  # printed by the log handler as they happened
     print("check: every class file is valid")
 
@@ -164,12 +174,11 @@ def new_class(
     content="",
 ):
     """Create a correctly named, valid class file in content/classes/ from options or prompts."""
-    from class_schedule import scaffold
-    from class_schedule import settings as schedule_settings
+    from berbagi import scaffold
 
     overrides = {"PATH": os.path.abspath(content)} if content else {}
-    site = runner.load_settings(str(ROOT / CONFIG["settings_base"]), overrides)
-    zone = schedule_settings.load(site).zone
+    _, site = _site_settings(CONFIG["settings_base"], **overrides)
+    zone = site.zone
     values = dict(
         title=title,
         start=start,
@@ -185,8 +194,8 @@ def new_class(
             if not values[name]:
                 values[name] = input(f"{prompt}: ").strip()
     new = scaffold.NewClass(**values)
-    folder = Path(site["PATH"]) / schedule_settings.load(site).content_folder
-    display_folder = os.path.relpath(folder, Path(site["PATH"]).parent)
+    folder = site.content_path / site.schedule.content_folder
+    display_folder = os.path.relpath(folder, site.site_folder)
     errors = scaffold.validate_new_class(new, display_folder, zone)
     if errors:
         raise Exit("\n".join(str(error) for error in errors), code=1)
@@ -210,28 +219,82 @@ def update_translations(c):
 
 @task
 def test(c, fast=False):
-    """Lint, then run every test (--fast skips the browser and HTML-validator tests)."""
+    """Lint and type-check, then run every test (--fast skips the browser and validator tests)."""
     python = shlex.quote(sys.executable)
     c.run(f"{python} -m ruff check .", pty=False)
     c.run(f"{python} -m ruff format --check .", pty=False)
+    c.run(f"{python} -m mypy", pty=False)  # strict on the berbagi package (pyproject.toml)
     marks = '-m "not browser and not slow"' if fast else ""
     c.run(f"{python} -m pytest -n 2 {marks}", pty=False)
 
 
-def _publishing(command: str, *args, **options) -> None:
-    """Run a social_publish command with the production settings; its failures become exit codes."""
-    settings = runner.load_settings(str(ROOT / CONFIG["settings_publish"]), {})
+def _publishing(command: str, **options: Any) -> None:
+    """Run a publisher command with the production settings; its failures become exit codes."""
+    from berbagi.publish import cli as publishing
+
+    _, settings = _site_settings(CONFIG["settings_publish"])
     try:
-        getattr(publishing, command)(settings, *args, **options)
+        getattr(publishing, command)(settings, **options)
     except publishing.PublishFailed as failure:
         raise Exit(str(failure), code=failure.code) from None
+
+
+DEPLOY_METHODS = {"ghp-import": {"branch", "remote", "cname", "message"}, "rsync": {"target"}}
+
+
+def _deploy_options(raw: Mapping[str, Any]) -> dict[str, Any]:
+    """DEPLOY from publishconf.py, checked; a mistake ends the task with exit 2."""
+    options = raw.get("DEPLOY")
+    if not options:
+        raise Exit(
+            "publish: DEPLOY is not set in publishconf.py, so nothing was deployed; the site is "
+            f"built in {raw['OUTPUT_PATH']} (GitHub Actions deploys it on each push to main)",
+            code=2,
+        )
+    method = options.get("method") if isinstance(options, Mapping) else None
+    if method not in DEPLOY_METHODS:
+        raise Exit(
+            f"publish: DEPLOY['method'] must be one of {', '.join(DEPLOY_METHODS)}, not {method!r}",
+            code=2,
+        )
+    unknown = set(options) - DEPLOY_METHODS[method] - {"method"}
+    if unknown:
+        raise Exit(f"publish: unknown key DEPLOY['{sorted(unknown)[0]}'] for {method}", code=2)
+    if method == "rsync" and not options.get("target"):
+        raise Exit("publish: DEPLOY['target'] is missing; e.g. 'user@host:/var/www/site/'", code=2)
+    return dict(options)
 
 
 @task
 def publish(c):
     """Build the production site, then deploy it as DEPLOY in publishconf.py says (never posts)."""
+    raw, _ = _site_settings(CONFIG["settings_publish"])
+    options = _deploy_options(raw)  # before building: a wrong DEPLOY wastes no build
     _build(CONFIG["settings_publish"])  # raises Exit on a failed build: nothing is deployed
-    _publishing("deploy", c.run)
+    output = str(raw["OUTPUT_PATH"])
+    if options["method"] == "rsync":
+        # -c compares checksums: Pelican rewrites every file, so times say nothing.
+        target = shlex.quote(options["target"])
+        c.run(f"rsync -e ssh -P -rvzc --delete {shlex.quote(output)}/ {target}")
+        print(f"publish: synced {output} to {options['target']}")
+        return
+    import ghp_import
+
+    branch = options.get("branch", "gh-pages")
+    try:
+        ghp_import.ghp_import(
+            output,
+            mesg=options.get("message", "Publish the site"),
+            branch=branch,
+            remote=options.get("remote", "origin"),
+            cname=options.get("cname"),
+            push=True,
+            force=True,
+            nojekyll=True,
+        )
+    except ghp_import.GhpError as error:
+        raise Exit(f"publish: ghp-import failed: {error}", code=1) from None
+    print(f"publish: pushed {output} to the {branch} branch")
 
 
 @task(

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "plugins"))
+from berbagi.glue import runner
 
-from class_schedule import runner  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 FIXED_NOW = "2026-11-28T09:00:00+07:00"
 FIXTURES = ROOT / "tests" / "fixtures"

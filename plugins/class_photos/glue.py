@@ -9,55 +9,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from class_schedule.glue import site_relative_path
-from class_schedule.settings import SettingsError, merged
 from jinja2 import pass_context
 from pelican import signals
-from PIL import Image, UnidentifiedImageError
 
-from . import resize
+from berbagi import photos
+from berbagi.glue import classes
+from berbagi.glue.classes import site_relative_path
+from berbagi.glue.state import schedule_of, site_settings
+from berbagi.model import ClassEvent, Photo
 
 logger = logging.getLogger(__name__)
 
-DEFAULTS: dict[str, Any] = {
-    "widths": (480, 960, 1440),  # CSS pixels of the copies; photos are never upscaled
-    "quality": 80,  # JPEG quality of the copies
-    "output_dir": "foto",  # copies go to <output_dir>/<class slug>/<name>-<width>.jpg
-}
 # Key in Pelican's shared context holding this build's PhotoCatalog.
 CONTEXT_KEY = "class_photos_catalog"
-
-
-@dataclass(frozen=True)
-class PhotoSettings:
-    widths: tuple[int, ...]
-    quality: int
-    output_dir: str
-
-
-def load_settings(settings: Mapping[str, Any]) -> PhotoSettings:
-    """Merge CLASS_PHOTOS over the defaults; raise SettingsError naming the bad key."""
-    values = merged("class_photos", "CLASS_PHOTOS", DEFAULTS, settings.get("CLASS_PHOTOS"))
-    widths = values["widths"]
-    if (
-        not isinstance(widths, list | tuple)
-        or not widths
-        or not all(isinstance(width, int) and width > 0 for width in widths)
-    ):
-        raise SettingsError(
-            "class_photos: CLASS_PHOTOS['widths'] must be a list of positive pixel widths "
-            "like [480, 960, 1440]"
-        )
-    quality = values["quality"]
-    if not isinstance(quality, int) or not 1 <= quality <= 95:
-        raise SettingsError("class_photos: CLASS_PHOTOS['quality'] must be a whole number 1-95")
-    output_dir = str(values["output_dir"]).strip("/")
-    if not output_dir or ".." in output_dir.split("/") or "\\" in output_dir:
-        raise SettingsError(
-            "class_photos: CLASS_PHOTOS['output_dir'] must be a folder inside the output, "
-            "like 'foto'"
-        )
-    return PhotoSettings(tuple(sorted(set(widths))), quality, output_dir)
 
 
 @dataclass(frozen=True)
@@ -74,13 +38,15 @@ class PhotoCatalog:
     """The copies made of every class photo in one build, looked up by the `class_photo` global."""
 
     def __init__(self) -> None:
-        self._copies: dict[tuple[str, str], tuple[str, tuple[resize.Variant, ...]]] = {}
+        self._copies: dict[tuple[str, str], tuple[str, tuple[photos.Variant, ...]]] = {}
 
-    def add(self, slug: str, photo_path: str, folder_url: str, variants: list) -> None:
+    def add(
+        self, slug: str, photo_path: str, folder_url: str, variants: list[photos.Variant]
+    ) -> None:
         self._copies[(slug, photo_path)] = (folder_url, tuple(variants))
 
     @pass_context
-    def image(self, context, event, photo) -> PhotoImage | None:
+    def image(self, context: Any, event: ClassEvent, photo: Photo) -> PhotoImage | None:
         """`class_photo(event, photo)` in templates; None when the photo could not be resized.
 
         URLs start with the page's SITEURL, which is relative on local builds.
@@ -101,23 +67,15 @@ class PhotoCatalog:
         )
 
 
-def _events_with_photos(context: Mapping[str, Any]) -> list:
-    """Every class in the build that lists photos, once each."""
-    events: dict[str, Any] = {}
-    for key in ("articles", "hidden_articles", "drafts"):
-        for article in context.get(key) or ():
-            event = getattr(article, "event", None)
-            if event is not None and event.photos:
-                events.setdefault(event.source_path, event)
-    return list(events.values())
+def _events_with_photos(context: Mapping[str, Any]) -> list[ClassEvent]:
+    """Every class in the build that lists photos, drafts too (their originals stay private)."""
+    schedule = schedule_of(context)
+    if schedule is None:
+        return []
+    return [event for event in (*schedule.with_pages, *schedule.drafts) if event.photos]
 
 
-def check_settings(pelican_object) -> None:
-    """Fail at start-up on a bad CLASS_PHOTOS value instead of after the pages are written."""
-    load_settings(pelican_object.settings)
-
-
-def add_photo_global(generator) -> None:
+def add_photo_global(generator: Any) -> None:
     """Give every template `class_photo(event, photo)`, backed by this build's catalog."""
     env = getattr(generator, "env", None)
     if env is None:
@@ -126,7 +84,7 @@ def add_photo_global(generator) -> None:
     env.globals["class_photo"] = catalog.image
 
 
-def keep_originals_out(static_generator) -> None:
+def keep_originals_out(static_generator: Any) -> None:
     """Publish only the resized copies: drop class photos from the files copied as they are.
 
     Originals are large and may carry GPS positions in their EXIF, wherever under content/ the
@@ -149,21 +107,21 @@ def keep_originals_out(static_generator) -> None:
     static_generator.context["staticfiles"] = static_generator.staticfiles
 
 
-def resize_class_photos(generators) -> None:
-    """Make the copies of every class photo before any page is written; log each missing one."""
+def resize_class_photos(generators: list[Any]) -> None:
+    """Make the copies of every class photo before any page is written; log each failure."""
     generator = generators[0]
-    settings = generator.settings
-    photo_settings = load_settings(settings)
+    settings = site_settings(generator.settings)
+    own = settings.photos
     catalog = generator.context.setdefault(CONTEXT_KEY, PhotoCatalog())
-    content = Path(settings["PATH"]).resolve()
-    output = Path(settings["OUTPUT_PATH"])
+    content = settings.content_path.resolve()
+    output = Path(generator.settings["OUTPUT_PATH"])
     written = 0
     for event in _events_with_photos(generator.context):
-        folder_url = f"{photo_settings.output_dir}/{event.slug}"
+        folder_url = f"{own.output_dir}/{event.slug}"
         names: dict[str, str] = {}
         for photo in event.photos:
             source = (content / photo.path).resolve()
-            shown = site_relative_path(content / photo.path, settings["PATH"])
+            shown = site_relative_path(content / photo.path, settings.content_path)
             if not source.is_relative_to(content) or not source.is_file():
                 logger.error(
                     "class_photos: %s: photo '%s' not found; put the file at %s",
@@ -172,7 +130,7 @@ def resize_class_photos(generators) -> None:
                     shown,
                 )
                 continue
-            stem = resize.file_stem(photo.path)
+            stem = photos.file_stem(photo.path)
             earlier = names.setdefault(stem, photo.path)
             if earlier != photo.path:
                 logger.error(
@@ -185,19 +143,12 @@ def resize_class_photos(generators) -> None:
                 )
                 continue
             try:
-                variants, count = resize.make_variants(
-                    source,
-                    output / folder_url,
-                    stem,
-                    photo_settings.widths,
-                    photo_settings.quality,
+                variants, count = photos.make_variants(
+                    source, output / folder_url, stem, own.widths, own.quality
                 )
-            except (UnidentifiedImageError, Image.DecompressionBombError, OSError) as error:
+            except photos.PhotoError as error:
                 logger.error(
-                    "class_photos: %s: photo '%s' could not be read as an image (%s)",
-                    event.source_path,
-                    photo.path,
-                    error,
+                    "class_photos: %s: photo '%s' %s", event.source_path, photo.path, error
                 )
                 continue
             written += count
@@ -207,7 +158,7 @@ def resize_class_photos(generators) -> None:
 
 
 def register() -> None:
-    signals.initialized.connect(check_settings)
+    classes.register()
     signals.generator_init.connect(add_photo_global)
     signals.static_generator_finalized.connect(keep_originals_out)
     signals.all_generators_finalized.connect(resize_class_photos)

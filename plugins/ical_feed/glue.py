@@ -3,143 +3,73 @@ the calendar links."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
-from collections.abc import Iterable
-from datetime import datetime
-from functools import cache
 from pathlib import Path
+from typing import Any
 
 import icalendar
-from class_schedule import settings as schedule_settings
-from class_schedule.model import ClassEvent
-from class_schedule.pages import url_for
 from pelican import signals
 from pelican.generators import Generator
 
-from . import settings
-from .details import words
-from .links import google_calendar_url, google_subscribe_url, outlook_calendar_url, webcal_url
-from .render import CalendarSite, class_calendar_path, render_calendar, render_class_calendar
+import berbagi.render.ical
+import berbagi.wording
+from berbagi import links
+from berbagi.glue import classes
+from berbagi.glue.output import Fingerprints, source_version, write_output
+from berbagi.glue.state import schedule_of, site_settings
+from berbagi.model import ClassEvent
+from berbagi.render.ical import CalendarSite, render_calendar, render_class_calendar
+from berbagi.settings import Settings
+from berbagi.urls import class_calendar_path, url_for
 
 logger = logging.getLogger(__name__)
-
-
-def calendar_site(pelican_settings: dict) -> tuple[CalendarSite, settings.CalendarSettings]:
-    """The renderer's view of the chapter, from CHAPTER, TIMEZONE, DEFAULT_LANG and ICAL_FEED."""
-    own = settings.load(pelican_settings)
-    shared = schedule_settings.load(pelican_settings)
-    domain, site_url = settings.chapter_identity("ical_feed", pelican_settings)
-    said = words(shared.language)
-    name = shared.chapter["name"]
-    site = CalendarSite(
-        domain=domain,
-        site_url=site_url,
-        article_url=pelican_settings["ARTICLE_URL"],
-        zone=shared.zone,
-        language=shared.language,
-        name=own.name or said["calendar_name"].format(name=name),
-        description=own.description or said["calendar_description"].format(name=name),
-        refresh=own.refresh,
-    )
-    return site, own
-
-
-def modified_dates(articles: Iterable) -> dict[str, datetime]:
-    """Each class's `Modified:` date, for the files that have one (Pelican made it tz-aware)."""
-    return {
-        article.event.slug: article.modified
-        for article in articles
-        if getattr(article, "event", None) is not None and "modified" in article.metadata
-    }
-
-
-def _class_articles(context: dict) -> list:
-    # Hidden class pages have an add-to-calendar link too; only published ones are in the feed.
-    return [
-        article
-        for article in (*context.get("articles", ()), *context.get("hidden_articles", ()))
-        if getattr(article, "event", None) is not None
-    ]
-
-
-def write_output(output_path: str, relative_path: str, data: bytes) -> None:
-    """Write a generated file into the output folder, making its folders."""
-    target = Path(output_path, relative_path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
-
 
 FINGERPRINTS_FILE = "ical_feed-fingerprints.json"
 
 
-@cache
+def calendar_site(settings: Settings) -> CalendarSite:
+    """The renderer's view of the chapter, from CHAPTER, TIMEZONE, DEFAULT_LANG and ICAL_FEED."""
+    return CalendarSite(
+        domain=settings.chapter.domain,
+        zone=settings.zone,
+        language=settings.language,
+        name=settings.calendar.name,
+        description=settings.calendar.description,
+        refresh=settings.calendar.refresh,
+    )
+
+
 def _renderer_version() -> str:
     """Changes when the code or library that writes .ics files changes, so old files are redone."""
-    here = Path(__file__).parent
-    sources = b"".join((here / name).read_bytes() for name in ("render.py", "details.py"))
-    return hashlib.sha256(sources + icalendar.__version__.encode()).hexdigest()
+    return source_version(
+        Path(berbagi.render.ical.__file__),
+        Path(berbagi.wording.__file__),
+        extra=icalendar.__version__,
+    )
 
 
-class _Fingerprints:
-    """Remembers what each class's .ics was made from, so a rebuild rewrites only changed ones.
-
-    A thousand per-class files take most of a warm rebuild otherwise; the fingerprint is a hash of
-    the renderer's inputs (the immutable model, the calendar settings) and its own code.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        try:
-            self.previous = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            self.previous = {}
-        self.current: dict[str, str] = {}
-
-    @staticmethod
-    def _digest(inputs: tuple) -> str:
-        return hashlib.sha256(repr((_renderer_version(), inputs)).encode()).hexdigest()
-
-    def unchanged(self, path: str, inputs: tuple) -> bool:
-        digest = self._digest(inputs)
-        if self.previous.get(path) == digest:
-            self.current[path] = digest
-            return True
-        return False
-
-    def record(self, path: str, inputs: tuple) -> None:
-        self.current[path] = self._digest(inputs)
-
-    def save(self) -> None:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.path.write_text(json.dumps(self.current, sort_keys=True), encoding="utf-8")
-        except OSError as error:  # only a missed speed-up, never a wrong file
-            logger.warning("ical_feed: could not save %s: %s", self.path, error)
-
-
-class CalendarGenerator(Generator):
+class CalendarGenerator(Generator):  # type: ignore[misc]
     """Writes the subscription calendar, one .ics per class, and the Subscribe page."""
 
-    def generate_output(self, writer) -> None:
-        site, own = calendar_site(self.settings)
-        schedule = self.context.get("schedule")
-        published: tuple[ClassEvent, ...] = schedule.all if schedule else ()
-        articles = _class_articles(self.context)
-        modified = modified_dates(articles)
-        write_output(self.output_path, own.path, render_calendar(published, site, modified))
-        written = _Fingerprints(Path(self.settings["CACHE_PATH"]) / FINGERPRINTS_FILE)
-        for article in articles:
-            event = article.event
-            path = class_calendar_path(site.article_url, event.slug)
-            inputs = (event, site, modified.get(event.slug))
-            if written.unchanged(path, inputs) and Path(self.output_path, path).exists():
+    def generate_output(self, writer: Any) -> None:
+        settings = site_settings(self.settings)
+        schedule = schedule_of(self.context)
+        site = calendar_site(settings)
+        published = schedule.all if schedule else ()
+        write_output(self.output_path, settings.calendar.path, render_calendar(published, site))
+        written = Fingerprints(
+            Path(self.settings["CACHE_PATH"]) / FINGERPRINTS_FILE, _renderer_version()
+        )
+        # Hidden classes have an add-to-calendar file too; only published ones are subscribed.
+        for event in schedule.with_pages if schedule else ():
+            path = class_calendar_path(event.page_path, event.slug)
+            inputs = (event, site)
+            if written.unchanged(path, inputs, self.output_path):
                 continue
-            write_output(self.output_path, path, render_class_calendar(*inputs))
+            write_output(self.output_path, path, render_class_calendar(event, site))
             written.record(path, inputs)
         written.save()
-        logger.info("ical_feed: %s with %d classes", own.path, len(published))
+        logger.info("ical_feed: %s with %d classes", settings.calendar.path, len(published))
         url = url_for("subscribe")
         writer.write_file(
             url + "index.html",
@@ -151,45 +81,40 @@ class CalendarGenerator(Generator):
         )
 
 
-def add_calendar_generator(pelican_object):
+def add_calendar_generator(pelican_object: Any) -> type[Generator]:
     """Hand Pelican the generator that writes the calendar files and the Subscribe page."""
     return CalendarGenerator
 
 
-def check_settings(pelican_object) -> None:
-    """Fail at start-up, naming the key, rather than after every page was written."""
-    calendar_site(pelican_object.settings)
-
-
-def setup_templates(generator) -> None:
+def setup_templates(generator: Any) -> None:
     """Give templates the subscription links and each class's add-to-calendar links."""
     env = getattr(generator, "env", None)
     if env is None:
         return
-    site, own = calendar_site(generator.settings)
-    calendar_url = f"{site.site_url}/{own.path}"
+    settings = site_settings(generator.settings)
+    calendar_url = settings.absolute_url(settings.calendar.path)
+    language = settings.language
 
     def class_calendar_links(event: ClassEvent) -> dict[str, str]:
-        page = site.page_url(event)
         return {
-            "ics": class_calendar_path(site.article_url, event.slug),
-            "google": google_calendar_url(event, page, site.language),
-            "outlook": outlook_calendar_url(event, page, site.language),
+            "ics": class_calendar_path(event.page_path, event.slug),
+            "google": links.google_calendar_url(event, language),
+            "outlook": links.outlook_calendar_url(event, language),
         }
 
     env.globals.update(
         calendar_feed={
-            "name": site.name,
-            "path": own.path,
+            "name": settings.calendar.name,
+            "path": settings.calendar.path,
             "url": calendar_url,
-            "webcal": webcal_url(calendar_url),
-            "google": google_subscribe_url(calendar_url),
+            "webcal": links.webcal_url(calendar_url),
+            "google": links.google_subscribe_url(calendar_url),
         },
         class_calendar_links=class_calendar_links,
     )
 
 
 def register() -> None:
-    signals.initialized.connect(check_settings)
+    classes.register()
     signals.generator_init.connect(setup_templates)
     signals.get_generators.connect(add_calendar_generator)

@@ -11,13 +11,14 @@ import logging
 import os
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from class_schedule import settings as schedule_settings
 from pelican import signals
 from pelican.generators import Generator
 
-from . import settings
-from .ledger import Ledger, LedgerError
+from berbagi.glue import classes
+from berbagi.glue.state import schedule_of, site_settings
+from berbagi.publish.ledger import Ledger, LedgerError
 
 logger = logging.getLogger(__name__)
 
@@ -49,9 +50,18 @@ def _install_error_counter() -> None:
     logging.getLogger().addHandler(_ErrorCounter())
 
 
-def check_settings(pelican_object) -> None:
-    """Fail at start-up, naming the key, rather than at the end of a build."""
-    settings.load(pelican_object.settings)
+def check_templates(pelican_object: Any) -> None:
+    """A production build refuses, at start-up, templates that leave no room for a title.
+
+    Only production builds measure texts: measuring needs twitter-text (a second to import),
+    which a local preview never pays for.
+    """
+    settings = site_settings(pelican_object.settings)
+    if settings.publish.write_plan:
+        from berbagi.publish.cli import check_templates as check
+        from berbagi.publish.networks import NETWORKS
+
+        check(settings, list(NETWORKS.values()))
 
 
 def _remove(path: Path) -> None:
@@ -59,92 +69,98 @@ def _remove(path: Path) -> None:
         path.unlink()
 
 
-def start_build(pelican_object):
+def _partial(plan_path: Path) -> Path:
+    return plan_path.with_name(plan_path.name + PARTIAL_SUFFIX)
+
+
+def start_build(pelican_object: Any) -> type[Generator] | None:
     """A production build first removes the previous plan, so a failed build leaves none."""
-    cfg = settings.load(pelican_object.settings)
-    if not cfg.write_plan:
+    own = site_settings(pelican_object.settings).publish
+    if not own.write_plan:
         return None
-    _remove(cfg.plan_path)
-    _remove(cfg.plan_path.with_name(cfg.plan_path.name + PARTIAL_SUFFIX))
+    _remove(own.plan_path)
+    _remove(_partial(own.plan_path))
     _install_error_counter()
     return AnnouncePlanGenerator
 
 
-class AnnouncePlanGenerator(Generator):
+class AnnouncePlanGenerator(Generator):  # type: ignore[misc]
     """Composes every post the build's classes and pages allow, into a partial plan file."""
 
-    def generate_output(self, writer) -> None:
+    def generate_output(self, writer: Any) -> None:
         # Composing needs twitter_text and tweepy (0.3 s to import); only production builds
         # reach this point, so local builds never pay for them.
-        from . import plan, twitter
+        from berbagi.publish import plan
+        from berbagi.publish.networks import NETWORKS
 
-        cfg = settings.load(self.settings)
-        schedule = self.context.get("schedule")
-        now = schedule.now if schedule else schedule_settings.load(self.settings).now
-        site_url = cfg.chapter["site_url"].rstrip("/")
-        urls = {
-            article.event.slug: f"{site_url}/{article.url}"
-            for article in self.context.get("articles", [])
-            if getattr(article, "event", None) is not None
-        }
+        settings = site_settings(self.settings)
+        own = settings.publish
+        networks = list(NETWORKS.values())
+        schedule = schedule_of(self.context)
         items = [
-            plan.class_item(event, urls[event.slug], cfg)
+            plan.class_item(event, settings.chapter, settings.language, own.templates, networks)
             for event in (schedule.upcoming if schedule else ())
-            if event.slug in urls
         ]
         items += [
-            plan.page_item(page.slug, page.title, f"{site_url}/{page.url}", cfg)
+            plan.page_item(
+                page.slug,
+                page.title,
+                settings.absolute_url(page.url),
+                settings.chapter,
+                own.templates,
+                networks,
+            )
             for page in self.context.get("pages", [])
         ]
         try:
-            ledger = Ledger.load(cfg.ledger_path)
+            ledger = Ledger.load(own.ledger_path)
         except LedgerError as error:
             logger.error("social_publish: %s", error)
             return
         content = plan.make_plan(
             items,
             built_at=datetime.now(UTC),
-            now=now,
-            content_path=self.settings["PATH"],
-            cfg=cfg,
+            now=schedule.now if schedule else settings.now(),
+            settings=settings,
             ledger=ledger,
-            network=twitter.NETWORK,
+            networks=networks,
         )
-        plan.write(cfg.plan_path.with_name(cfg.plan_path.name + PARTIAL_SUFFIX), content)
+        plan.write(_partial(own.plan_path), content)
 
 
-def finish_build(pelican_object) -> None:
+def finish_build(pelican_object: Any) -> None:
     """Publish the plan only if nothing logged an error; otherwise leave no plan at all."""
-    cfg = settings.load(pelican_object.settings)
-    if not cfg.write_plan:
+    own = site_settings(pelican_object.settings).publish
+    if not own.write_plan:
         return
     counter = _take_error_counter()
-    partial = cfg.plan_path.with_name(cfg.plan_path.name + PARTIAL_SUFFIX)
+    partial = _partial(own.plan_path)
     if not partial.exists():
         return
     if counter is not None and counter.count:
         _remove(partial)
         logger.warning("social_publish: the build logged errors, so no announce plan was written")
         return
-    from . import plan
+    from berbagi.publish import plan
 
-    os.replace(partial, cfg.plan_path)
-    written = plan.read(cfg.plan_path)
-    if not written["ledger"]["exists"]:
+    os.replace(partial, own.plan_path)
+    written = plan.read(own.plan_path)
+    if not written.ledger_exists:
         logger.warning(
             "social_publish: no ledger at %s yet; run `invoke announce --baseline` once before "
             "announcing",
-            cfg.ledger_path,
+            own.ledger_path,
         )
     else:
         logger.info(
             "social_publish: %d post(s) waiting for `invoke announce`; plan in %s",
-            len(written["posts"]),
-            cfg.plan_path,
+            len(written.posts),
+            own.plan_path,
         )
 
 
 def register() -> None:
-    signals.initialized.connect(check_settings)
+    classes.register()
+    signals.initialized.connect(check_templates)
     signals.get_generators.connect(start_build)
     signals.finalized.connect(finish_build)

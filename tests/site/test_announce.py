@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 import responses
-from class_schedule import runner
-from social_publish import cli
-from social_publish import ledger as ledger_module
-from social_publish.twitter import CREDENTIALS
+
+from berbagi.glue import runner
+from berbagi.publish import cli
+from berbagi.publish import ledger as ledger_module
+from berbagi.publish.networks.x import CREDENTIALS
+from berbagi.settings import load as kit_settings
 
 TWEETS = "https://api.twitter.com/2/tweets"
 SITE = "https://palembang.akademiberbagi.example"
@@ -79,12 +81,12 @@ def records(settings: dict) -> list[dict]:
 
 
 def summary(settings: dict) -> list[tuple]:
-    return [(r["kind"], r["slug"], r["status"], r["tweet_id"]) for r in records(settings)]
+    return [(r["kind"], r["slug"], r["status"], r["post_id"]) for r in records(settings)]
 
 
 def texts(settings: dict) -> dict[str, dict]:
     plan = json.loads(plan_path(settings).read_text(encoding="utf-8"))
-    return {item["slug"]: item["texts"] for item in plan["items"]}
+    return {item["slug"]: item["texts"]["twitter"] for item in plan["items"]}
 
 
 def posted(twitter) -> list[dict]:
@@ -99,7 +101,7 @@ def created(twitter, *ids: str) -> None:
 def announce(settings, **options) -> list[str]:
     lines: list[str] = []
     options.setdefault("sleep", lambda seconds: None)
-    cli.announce(settings, out=lines.append, **options)
+    cli.announce(kit_settings(settings), out=lines.append, **options)
     return lines
 
 
@@ -129,7 +131,7 @@ def test_posts_new_classes_only_and_a_second_run_posts_nothing(site, twitter, cr
         "network": "twitter",
         "kind": "announcement",
         "status": "posted",
-        "tweet_id": "101",
+        "post_id": "101",
         "url": "https://twitter.com/AkberPLB/status/101",
         "posted_at": "2026-11-28T09:00:00+07:00",
         "recorded_at": "2026-11-28T09:00:00+07:00",
@@ -323,7 +325,7 @@ def test_crash_between_post_and_ledger_write_is_reported_not_reposted(
     created(twitter, "102")
     with pytest.raises(cli.PublishFailed) as restart:
         lines = []
-        cli.announce(settings, out=lines.append, sleep=lambda seconds: None)
+        cli.announce(kit_settings(settings), out=lines.append, sleep=lambda seconds: None)
 
     assert restart.value.code == cli.EXIT_ATTENTION
     assert lines[0].startswith(
@@ -401,7 +403,7 @@ def test_cancellation_is_posted_once_as_a_reply_to_the_announcement(site, twitte
     ledger = json.loads(ledger_path(settings).read_text())
     for record in ledger["records"]:
         if record["slug"] == "desain-grafis-komunitas":  # as it was when announced
-            record.update(status="posted", tweet_id="1500", state=announced_state)
+            record.update(status="posted", post_id="1500", state=announced_state)
     ledger_path(settings).write_text(json.dumps(ledger))
     created(twitter, "1501")
 
@@ -418,7 +420,7 @@ def test_cancellation_is_posted_once_as_a_reply_to_the_announcement(site, twitte
         "DIBATALKAN: Desain Grafis untuk Poster Komunitas (Sabtu, 19 Desember 2026, 13.00 WIB)"
     )
     update = records(settings)[-1]
-    assert (update["kind"], update["change"], update["tweet_id"]) == ("update", "cancelled", "1501")
+    assert (update["kind"], update["change"], update["post_id"]) == ("update", "cancelled", "1501")
     assert update["state"] == {**announced_state, "status": "cancelled"}
     assert len(twitter.calls) == 1
 

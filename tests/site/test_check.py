@@ -5,7 +5,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from class_schedule import runner
+
+from berbagi.glue import runner
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"

@@ -10,8 +10,9 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
-from class_schedule import runner
 from PIL import Image
+
+from berbagi.glue import runner
 
 ROOT = Path(__file__).resolve().parents[2]
 PHOTO_CLASS = "content/classes/2026-09-26-fotografi-ponsel.md"

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 import responses
-from class_schedule import runner
-from social_publish import cli
-from social_publish.twitter import CREDENTIALS
+
+from berbagi.glue import runner
+from berbagi.publish import cli
+from berbagi.publish.networks.x import CREDENTIALS
+from berbagi.settings import load as kit_settings
 
 TWEETS = "https://api.twitter.com/2/tweets"
 EVENING_BEFORE = "2026-12-04T19:00:00+07:00"  # the sample's Jurnalistik Foto starts 5 Dec 14.00
@@ -33,18 +35,18 @@ def test_reminder_is_posted_once_as_a_reply_to_the_announcement(
     site_settings, tmp_path, credentials
 ):
     settings = production_build(site_settings, tmp_path, "2026-11-28T09:00:00+07:00")
-    cli.announce(settings, baseline=True, out=lambda line: None)
+    cli.announce(kit_settings(settings), baseline=True, out=lambda line: None)
     ledger_file = Path(settings["SOCIAL_PUBLISH"]["ledger"])
     ledger = json.loads(ledger_file.read_text())
-    ledger["records"][0].update(status="posted", tweet_id="1400")  # Jurnalistik Foto
+    ledger["records"][0].update(status="posted", post_id="1400")  # Jurnalistik Foto
     ledger_file.write_text(json.dumps(ledger))
     settings = production_build(site_settings, tmp_path, EVENING_BEFORE)
     lines: list[str] = []
 
     with responses.RequestsMock() as twitter:
         twitter.post(TWEETS, status=201, json={"data": {"id": "1401", "text": "..."}})
-        cli.remind(settings, out=lines.append, sleep=lambda seconds: None)
-        cli.remind(settings, out=lines.append, sleep=lambda seconds: None)
+        cli.remind(kit_settings(settings), out=lines.append, sleep=lambda seconds: None)
+        cli.remind(kit_settings(settings), out=lines.append, sleep=lambda seconds: None)
 
         assert len(twitter.calls) == 1
         body = json.loads(twitter.calls[0].request.body)
@@ -62,11 +64,11 @@ def test_reminder_is_posted_once_as_a_reply_to_the_announcement(
         "remind: nothing to post",
     ]
     reminder = json.loads(ledger_file.read_text())["records"][-1]
-    assert {k: reminder[k] for k in ("slug", "kind", "status", "tweet_id")} == {
+    assert {k: reminder[k] for k in ("slug", "kind", "status", "post_id")} == {
         "slug": "jurnalistik-foto",
         "kind": "reminder",
         "status": "posted",
-        "tweet_id": "1401",
+        "post_id": "1401",
     }
     assert reminder["state"]["start"] == "2026-12-05T14:00:00+07:00"
 
@@ -76,11 +78,11 @@ def test_no_reminder_a_week_ahead_and_none_for_cancelled_classes(
 ):
     # 18 Dec: the cancelled Desain Grafis class would start within 24 hours.
     settings = production_build(site_settings, tmp_path, "2026-12-18T19:00:00+07:00")
-    cli.announce(settings, baseline=True, out=lambda line: None)
+    cli.announce(kit_settings(settings), baseline=True, out=lambda line: None)
     lines: list[str] = []
 
     with responses.RequestsMock() as twitter:
-        cli.remind(settings, out=lines.append)
+        cli.remind(kit_settings(settings), out=lines.append)
         assert len(twitter.calls) == 0
 
     assert lines == ["remind: nothing to post"]

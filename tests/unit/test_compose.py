@@ -2,24 +2,29 @@
 
 from __future__ import annotations
 
+import dataclasses
 from zoneinfo import ZoneInfo
 
 import pytest
-from class_schedule.model import build_class
-from class_schedule.runner import BuildFailed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from social_publish import compose
 from twitter_text import extract_urls
 
+from berbagi.glue.runner import BuildFailed
+from berbagi.model import Chapter, build_class
+from berbagi.publish import compose
+from berbagi.publish.networks.x import NETWORK as X
+
 ZONE = ZoneInfo("Asia/Jakarta")
-CHAPTER = {
-    "short_name": "Akber Palembang",
-    "twitter": "AkberPLB",
-    "hashtag": "AkberPLB",
-    "domain": "palembang.akademiberbagi.example",
-    "site_url": "https://palembang.akademiberbagi.org",
-}
+CHAPTER = Chapter(
+    name="Akademi Berbagi Palembang",
+    short_name="Akber Palembang",
+    city="Palembang",
+    twitter="AkberPLB",
+    hashtag="AkberPLB",
+    domain="palembang.akademiberbagi.example",
+    site_url="https://palembang.akademiberbagi.org",
+)
 # A real top-level domain: twitter-text counts it as 23 whatever its length.
 URL = "https://palembang.akademiberbagi.org/kelas/jurnalistik-foto/"
 TEMPLATES = compose.TEMPLATES["id"]
@@ -39,11 +44,11 @@ def make_class(**fields):
         metadata, "content/classes/2026-12-05-jurnalistik-foto.md", "", ZONE
     )
     assert not errors
-    return event
+    return dataclasses.replace(event, url=URL)
 
 
 def compose_class(kind: str = "announcement", **fields) -> compose.Composed:
-    return compose.compose_class(kind, make_class(**fields), URL, CHAPTER, "id", TEMPLATES)
+    return compose.compose_class(kind, make_class(**fields), CHAPTER, "id", TEMPLATES, X.rules)
 
 
 def test_announcement_names_title_day_time_venue_teacher_url_and_hashtag():
@@ -143,19 +148,6 @@ def test_chapter_account_and_emails_stay_as_written_in_notes():
     assert "Kabar lewat @AkberPLB atau halo@example.org" in composed.text
 
 
-def test_a_template_without_url_is_refused_naming_plugin_and_key(site_settings):
-    from social_publish import settings as publish_settings
-
-    with pytest.raises(publish_settings.SettingsError) as failure:
-        publish_settings.load(
-            site_settings(SOCIAL_PUBLISH={"templates": {"reminder": "Besok: {title}"}})
-        )
-
-    assert "social_publish: SOCIAL_PUBLISH['templates']['reminder'] has no {url}" in str(
-        failure.value
-    )
-
-
 def test_unknown_placeholder_fails_the_build(build_site):
     with pytest.raises(
         BuildFailed, match=r"SOCIAL_PUBLISH\['templates'\]\['page'\] uses \{judul\}"
@@ -200,8 +192,8 @@ def test_any_title_venue_or_note_fits_in_280_with_the_url_intact(title, venue, n
         "chapter": "Akber Palembang",
     }
     for kind in ("announcement", "cancelled", "rescheduled"):
-        composed = compose.fit(TEMPLATES[kind], fields, ["@rina_foto_fiksi"])
+        composed = compose.fit(TEMPLATES[kind], fields, X.rules, ["@rina_foto_fiksi"])
 
         assert composed.weighted_length <= 280
-        assert composed.weighted_length == compose.weighted_length(composed.text)
+        assert composed.weighted_length == X.rules.length(composed.text)
         assert URL in extract_urls(composed.text)

@@ -6,7 +6,9 @@ from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
-from class_feeds.render import (
+
+from berbagi.model import Chapter, ClassEvent, ClassStatus, Registration, Teacher, Venue
+from berbagi.render.feeds import (
     FeedSite,
     entry_html,
     entry_id,
@@ -14,22 +16,28 @@ from class_feeds.render import (
     render_atom,
     render_rss,
 )
-from class_schedule.model import ClassEvent, ClassStatus, Registration, Teacher, Venue
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 DOMAIN = "palembang.akademiberbagi.example"
 SITE = FeedSite(
     domain=DOMAIN,
     id_year=2011,
-    site_url="https://palembang.akademiberbagi.example",
-    article_url="kelas/{slug}/",
+    home_url="https://palembang.akademiberbagi.example/",
     title="Kelas Akademi Berbagi Palembang",
     subtitle="Kelas gratis",
     author="Akademi Berbagi Palembang",
     atom_url="https://palembang.akademiberbagi.example/feeds/classes.atom.xml",
     rss_url="https://palembang.akademiberbagi.example/feeds/classes.rss.xml",
     language="id",
-    chapter={"twitter": "AkberPLB", "hashtag": "AkberPLB"},
+    chapter=Chapter(
+        name="Akademi Berbagi Palembang",
+        short_name="Akber Palembang",
+        city="Palembang",
+        twitter="AkberPLB",
+        hashtag="AkberPLB",
+        domain=DOMAIN,
+        site_url="https://palembang.akademiberbagi.example",
+    ),
 )
 RENDERERS = [pytest.param(render_atom, id="atom"), pytest.param(render_rss, id="rss")]
 
@@ -48,6 +56,8 @@ def make_event(slug: str = "fotografi-ponsel", day: int = 5, **changes) -> Class
         summary="Memotret lebih baik dengan ponsel.",
         registration=Registration(url="https://example.org/daftar"),
         tags=("fotografi",),
+        url=f"https://palembang.akademiberbagi.example/kelas/{slug}/",
+        page_path=f"kelas/{slug}/",
     )
     return replace(event, **changes)
 
@@ -147,8 +157,9 @@ def test_ids_ignore_title_date_and_site_url(render):
     event = make_event()
     week = timedelta(days=7)
     edited = make_event(title="Judul Baru", start=event.start + week, end=event.end + week)
-    elsewhere = replace(SITE, site_url="http://localhost:8000")
-    ids = {parse(render([edited], elsewhere)).entries[0].id, entry_id(event, DOMAIN, 2011)}
+    elsewhere = replace(SITE, home_url="http://localhost:8000/")
+    moved = replace(edited, url="http://localhost:8000/kelas/fotografi-ponsel/")
+    ids = {parse(render([moved], elsewhere)).entries[0].id, entry_id(event, DOMAIN, 2011)}
     assert ids == {f"tag:{DOMAIN},2011:kelas/fotografi-ponsel"}
 
 
@@ -185,7 +196,11 @@ def test_empty_feed_is_valid_and_fixed(render):
 
 def test_a_feed_keeps_the_latest_entries_and_a_changed_old_class_comes_back():
     events = [make_event(slug=f"kelas-{day:02d}", day=day) for day in range(1, 11)]
-    cancelled_late = make_event(slug="kelas-lama", day=1, status=ClassStatus.CANCELLED)
-    modified = {"kelas-lama": datetime(2026, 11, 20, 9, 0, tzinfo=JAKARTA)}
-    chosen = latest_entries([*events, cancelled_late], modified, 3)
+    cancelled_late = make_event(
+        slug="kelas-lama",
+        day=1,
+        status=ClassStatus.CANCELLED,
+        modified=datetime(2026, 11, 20, 9, 0, tzinfo=JAKARTA),
+    )
+    chosen = latest_entries([*events, cancelled_late], 3)
     assert [e.slug for e in chosen] == ["kelas-lama", "kelas-10", "kelas-09"]

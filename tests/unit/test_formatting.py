@@ -3,7 +3,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from class_schedule import formatting
+from berbagi import formatting
 
 START = datetime(2026, 12, 5, 14, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
 

@@ -10,30 +10,29 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 import vobject
-from class_schedule.model import ClassEvent, ClassStatus, Registration, Teacher, Venue
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from ical_feed.details import clean_text, revised_at
-from ical_feed.links import (
+
+from berbagi.links import (
     google_calendar_url,
     google_subscribe_url,
     outlook_calendar_url,
     webcal_url,
 )
-from ical_feed.render import (
+from berbagi.model import ClassEvent, ClassStatus, Registration, Teacher, Venue
+from berbagi.render.ical import (
     CalendarSite,
-    class_calendar_path,
     event_uid,
     render_calendar,
     render_class_calendar,
 )
+from berbagi.urls import class_calendar_path
+from berbagi.wording import clean_text, revised_at
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 DOMAIN = "palembang.akademiberbagi.example"
 SITE = CalendarSite(
     domain=DOMAIN,
-    site_url="https://palembang.akademiberbagi.example",
-    article_url="kelas/{slug}/",
     zone=JAKARTA,
     language="id",
     name="Kelas Akademi Berbagi Palembang",
@@ -63,6 +62,8 @@ def make_event(**changes) -> ClassEvent:
         bring="Ponsel berbaterai penuh.",
         registration=Registration(url="https://example.org/daftar"),
         tags=("fotografi", "ponsel"),
+        page_path="kelas/fotografi-ponsel/",
+        url="https://palembang.akademiberbagi.example/kelas/fotografi-ponsel/",
     )
     return replace(event, **changes)
 
@@ -167,7 +168,7 @@ def test_dtstamp_and_last_modified_come_from_the_file_not_the_clock():
     assert parsed["DTSTAMP"].dt == datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
     assert parsed["LAST-MODIFIED"].dt == parsed["DTSTAMP"].dt
     later = datetime(2026, 11, 20, 10, 0, tzinfo=JAKARTA)
-    touched = only_event(render_calendar([event], SITE, {event.slug: later}))
+    touched = only_event(render_calendar([replace(event, modified=later)], SITE))
     assert touched["DTSTAMP"].dt == later.astimezone(UTC)
 
 
@@ -215,11 +216,15 @@ def test_rescheduling_raises_sequence_and_keeps_the_uid():
 
 def test_uid_ignores_title_date_and_site_url():
     event = make_event()
-    other_site = replace(SITE, site_url="http://localhost:8000")
     week = timedelta(days=7)
-    edited = make_event(title="Judul Baru", start=event.start + week, end=event.end + week)
+    edited = make_event(
+        title="Judul Baru",
+        start=event.start + week,
+        end=event.end + week,
+        url="http://localhost:8000/kelas/fotografi-ponsel/",
+    )
     uids = {
-        only_event(render_calendar([edited], other_site))["UID"],
+        only_event(render_calendar([edited], SITE))["UID"],
         only_event(render_class_calendar(event, SITE))["UID"],
         only_event(render_calendar([event], SITE))["UID"],
     }
@@ -310,17 +315,20 @@ def test_revision_time_grows_with_each_change():
     cancelled = replace(event, status=ClassStatus.CANCELLED, previous_starts=(event.start,))
     assert revised_at(cancelled) == event.announced + timedelta(seconds=2)
     earlier = event.announced - timedelta(days=3)
-    assert revised_at(event, earlier) == event.announced
+    assert revised_at(replace(event, modified=earlier)) == event.announced
+    later = event.announced + timedelta(days=3)
+    assert revised_at(replace(event, modified=later)) == later
 
 
 def test_class_calendar_path_sits_next_to_the_page():
-    assert class_calendar_path("kelas/{slug}/", "foto") == "kelas/foto/foto.ics"
-    assert class_calendar_path("kelas/{slug}.html", "foto") == "kelas/foto.ics"
-    assert class_calendar_path("{slug}.html", "foto") == "foto.ics"
+    assert class_calendar_path("kelas/foto/", "foto") == "kelas/foto/foto.ics"
+    assert class_calendar_path("kelas/2026/foto/", "foto") == "kelas/2026/foto/foto.ics"
+    assert class_calendar_path("kelas/foto.html", "foto") == "kelas/foto.ics"
+    assert class_calendar_path("foto.html", "foto") == "foto.ics"
 
 
 def test_google_link_uses_the_template_url_with_utc_times():
-    url = google_calendar_url(make_event(title=HOSTILE_TITLE), SITE.page_url(make_event()), "id")
+    url = google_calendar_url(make_event(title=HOSTILE_TITLE), "id")
     parts = urlsplit(url)
     assert (parts.scheme, parts.netloc, parts.path) == (
         "https",
@@ -338,7 +346,7 @@ def test_google_link_uses_the_template_url_with_utc_times():
 
 def test_outlook_link_uses_the_compose_deeplink_with_utc_times():
     event = make_event(title="Kelas & Diskusi + Praktik")
-    url = outlook_calendar_url(event, SITE.page_url(event), "id")
+    url = outlook_calendar_url(event, "id")
     parts = urlsplit(url)
     assert f"{parts.netloc}{parts.path}" == "outlook.live.com/calendar/0/deeplink/compose"
     assert "+" not in parts.query.replace("%2B", "")

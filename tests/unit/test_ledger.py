@@ -9,8 +9,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from social_publish import ledger as ledger_module
-from social_publish.ledger import Ledger, LedgerError, exclusive, new_record, settle
+
+from berbagi.publish import ledger as ledger_module
+from berbagi.publish.ledger import Ledger, LedgerError, exclusive, new_record, settle
 
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=ZoneInfo("Asia/Jakarta"))
 CHAPTER = {"domain": "palembang.akademiberbagi.example", "twitter": "AkberPLB"}
@@ -64,13 +65,15 @@ def test_round_trip_keeps_records_in_order_and_notes_the_build(tmp_path):
 
     assert loaded.updated_by == BUILD
     assert loaded.chapter == CHAPTER
-    assert loaded.records == [
+    stored = json.loads((tmp_path / "announcements.json").read_text(encoding="utf-8"))
+    assert stored["version"] == 2
+    assert stored["records"] == [
         {
             "slug": "a",
             "network": "twitter",
             "kind": "announcement",
             "status": "posted",
-            "tweet_id": "100",
+            "post_id": "100",
             "url": "https://twitter.com/AkberPLB/status/100",
             "posted_at": "2026-11-28T09:00:00+07:00",
             "recorded_at": "2026-11-28T09:00:00+07:00",
@@ -82,7 +85,7 @@ def test_round_trip_keeps_records_in_order_and_notes_the_build(tmp_path):
             "kind": "update",
             "change": "cancelled",
             "status": "pending",
-            "tweet_id": None,
+            "post_id": None,
             "url": None,
             "posted_at": None,
             "recorded_at": "2026-11-28T09:00:00+07:00",
@@ -91,8 +94,48 @@ def test_round_trip_keeps_records_in_order_and_notes_the_build(tmp_path):
     ]
     # A pending update is not what followers know yet, and it is reported.
     assert loaded.known_state("a", "twitter") == STATE
-    assert [r["kind"] for r in loaded.pending()] == ["update"]
-    assert loaded.announcement("a", "twitter")["tweet_id"] == "100"
+    assert [r.kind for r in loaded.pending()] == ["update"]
+    assert loaded.announcement("a", "twitter").post_id == "100"
+    assert [record.to_json() for record in loaded.records] == stored["records"]
+
+
+def test_a_version_1_ledger_is_read_with_its_tweet_ids(tmp_path):
+    path = tmp_path / "announcements.json"
+    record = {
+        "slug": "a",
+        "network": "twitter",
+        "kind": "announcement",
+        "status": "posted",
+        "tweet_id": "1864",
+        "url": "https://twitter.com/AkberPLB/status/1864",
+        "posted_at": "2026-11-28T09:00:00+07:00",
+        "recorded_at": "2026-11-28T09:00:00+07:00",
+        "state": STATE,
+    }
+    path.write_text(json.dumps({"version": 1, "chapter": CHAPTER, "records": [record]}))
+
+    loaded = Ledger.load(path)
+
+    assert loaded.announcement("a", "twitter").post_id == "1864"
+    loaded.save(BUILD)
+    (saved,) = json.loads(path.read_text(encoding="utf-8"))["records"]
+    assert saved["post_id"] == "1864" and "tweet_id" not in saved
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ({"version": 2, "chapter": CHAPTER, "records": None}, "'records' must be a list"),
+        ({"version": 2, "chapter": {"domain": "x"}, "records": []}, "'chapter' must name"),
+        ({"version": 2, "chapter": CHAPTER, "records": [{"slug": "a"}]}, "record 1 has no"),
+        ({"version": 2, "chapter": CHAPTER, "records": [3]}, "record 1 is not an object"),
+    ],
+)
+def test_a_ledger_of_the_wrong_shape_is_refused_saying_what_is_wrong(tmp_path, content, message):
+    path = tmp_path / "announcements.json"
+    path.write_text(json.dumps(content))
+    with pytest.raises(LedgerError, match=message):
+        Ledger.load(path)
 
 
 def test_a_new_attempt_replaces_an_old_pending_record_and_forget_drops_it(tmp_path):

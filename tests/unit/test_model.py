@@ -3,15 +3,16 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from class_schedule.model import (
+from hypothesis import given
+from hypothesis import strategies as st
+
+from berbagi.model import (
     ClassStatus,
     ValidationError,
     build_class,
     parse_duration,
     parse_local_datetime,
 )
-from hypothesis import given
-from hypothesis import strategies as st
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 PATH = "content/classes/2026-12-05-fotografi.md"

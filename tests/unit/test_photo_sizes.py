@@ -6,9 +6,9 @@ import os
 from pathlib import Path
 
 import pytest
-from class_photos import glue, resize
-from class_schedule.settings import SettingsError
 from PIL import Image
+
+from berbagi import photos as resize
 
 WIDTHS = (480, 960, 1440)
 
@@ -167,26 +167,3 @@ def test_missing_or_stale_copies_are_written_again(tmp_path):
     _, written = resize.make_variants(source, out, "kopi", WIDTHS, 80)
     assert written == 3
     assert not list(out.glob("*.part"))
-
-
-def test_settings_default_when_absent():
-    loaded = glue.load_settings({})
-    assert loaded == glue.PhotoSettings((480, 960, 1440), 80, "foto")
-
-
-@pytest.mark.parametrize(
-    ("value", "key"),
-    [
-        ({"widht": [480]}, "widht"),
-        ({"widths": []}, "widths"),
-        ({"widths": [480, "960"]}, "widths"),
-        ({"widths": [0]}, "widths"),
-        ({"quality": 100}, "quality"),
-        ({"quality": "80"}, "quality"),
-        ({"output_dir": "../luar"}, "output_dir"),
-        ({"output_dir": ""}, "output_dir"),
-    ],
-)
-def test_bad_settings_name_the_plugin_and_key(value, key):
-    with pytest.raises(SettingsError, match=rf"class_photos: .*CLASS_PHOTOS\['{key}'\]"):
-        glue.load_settings({"CLASS_PHOTOS": value})

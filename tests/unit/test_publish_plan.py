@@ -6,8 +6,10 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from social_publish import plan
-from social_publish.ledger import Ledger, new_record, settle
+
+from berbagi.publish import plan
+from berbagi.publish.compose import Composed
+from berbagi.publish.ledger import Ledger, new_record, settle
 
 ZONE = ZoneInfo("Asia/Jakarta")
 NOW = datetime(2026, 11, 28, 9, 0, tzinfo=ZONE)
@@ -15,15 +17,17 @@ CHAPTER = {"domain": "palembang.akademiberbagi.example", "twitter": "AkberPLB"}
 
 
 def item(slug, start="2026-12-05T14:00:00+07:00", venue="Studio", status="scheduled", **extra):
-    texts = {name: {"text": f"{name} {slug}", "weighted_length": 10} for name in plan.ORDER}
-    texts["update"] = {"text": f"update {slug}", "weighted_length": 11}
-    return {
-        "slug": slug,
-        "type": "class",
-        "state": {"start": start, "venue": venue, "status": status},
-        "texts": texts,
+    texts = {name: Composed(f"{name} {slug}", 10) for name in plan.ORDER}
+    texts["update"] = Composed(f"update {slug}", 11)
+    return plan.PlanItem(
+        slug=slug,
+        type="class",
+        title=slug,
+        url=f"https://example.org/kelas/{slug}/",
+        state={"start": start, "venue": venue, "status": status},
+        texts={"twitter": texts},
         **extra,
-    }
+    )
 
 
 def announced(ledger, slug, tweet_id="100", **state):
@@ -87,7 +91,7 @@ def test_a_class_waits_for_its_announcement_date(ledger):
 
 
 def test_a_pending_record_blocks_its_class_until_resolved(ledger):
-    ledger.begin(new_record("a", "twitter", "announcement", "pending", item("a")["state"], NOW))
+    ledger.begin(new_record("a", "twitter", "announcement", "pending", item("a").state, NOW))
 
     assert plan.due_posts([item("a")], ledger, NOW, ["class"], "twitter") == []
     retried = plan.due_posts([item("a")], ledger, NOW, ["class"], "twitter", retry_pending=True)
@@ -113,13 +117,24 @@ def test_baseline_records_current_state_of_upcoming_classes_and_pages(ledger):
         item("new"),
         item("moved", status="postponed"),
         item("over", start="2026-11-01T14:00:00+07:00"),
-        {"slug": "page:tentang", "type": "page", "state": {"title": "Tentang"}, "texts": {}},
+        plan.PlanItem("page:tentang", "page", "Tentang", "u", {"title": "Tentang"}, {}),
     ]
 
     records = plan.baseline_records(items, ledger, NOW, "twitter")
 
-    assert [(r["kind"], r["slug"], r["status"], r.get("change")) for r in records] == [
+    assert [(r.kind, r.slug, r.status, r.change) for r in records] == [
         ("announcement", "new", "baseline", None),
         ("update", "moved", "baseline", "postponed"),
         ("announcement", "page:tentang", "baseline", None),
     ]
+
+
+def test_an_item_survives_the_plan_file_unchanged(ledger):
+    original = item("a", announce_from=NOW.isoformat())
+    assert plan.PlanItem.from_json(original.to_json()) == original
+
+
+def test_another_networks_pending_record_does_not_block_this_network(ledger):
+    ledger.begin(new_record("a", "mastodon", "announcement", "pending", item("a").state, NOW))
+
+    assert [p.slug for p in plan.due_posts([item("a")], ledger, NOW, ["class"], "twitter")] == ["a"]

@@ -3,8 +3,8 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from class_schedule.model import build_class
-from class_schedule.schedule import Schedule
+from berbagi.model import build_class
+from berbagi.schedule import Schedule
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 

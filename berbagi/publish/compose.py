@@ -1,17 +1,19 @@
-"""Tweet texts from the class model: templates filled in, measured as Twitter measures them."""
+"""Post texts from the class model: templates filled in, cut to fit, measured as the network does.
+
+Pure: the network's limit and length function come in as `TextRules` (networks/x.py has X's).
+"""
 
 from __future__ import annotations
 
 import re
 import string
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from class_schedule import formatting
-from class_schedule.model import ClassEvent, ClassStatus, Teacher
+from .. import formatting
+from ..model import Chapter, ClassEvent, ClassStatus, Teacher
 
-LIMIT = 280
 ELLIPSIS = "…"
 # Placeholders a template may use; everything else is refused when the settings load.
 PLACEHOLDERS = frozenset(
@@ -70,24 +72,23 @@ MENTION = re.compile(r"(?<![\w.@＠])[@＠](?P<name>[A-Za-z0-9_]+)")
 
 
 class ComposeError(ValueError):
-    """No text of at most 280 weighted characters can be made (a template or URL is too long)."""
+    """No text within the network's limit can be made (a template or URL is too long)."""
+
+
+@dataclass(frozen=True)
+class TextRules:
+    """How one network measures a post: the most it takes, and its way of counting."""
+
+    limit: int
+    length: Callable[[str], int]
 
 
 @dataclass(frozen=True)
 class Composed:
-    """A tweet's text and its weighted length as Twitter counts it (URL 23, CJK and emoji 2)."""
+    """A post's text and its length as the network counts it (X: URL 23, CJK and emoji 2)."""
 
     text: str
     weighted_length: int
-
-
-def weighted_length(text: str) -> int:
-    """Twitter's weighted length of `text`."""
-    # twitter_text compiles its emoji pattern on import (0.2 s): settings validation imports this
-    # module on every build, but only announcing and production builds measure tweets.
-    from twitter_text import parse_tweet
-
-    return parse_tweet(text).weightedLength
 
 
 def clean(text: str) -> str:
@@ -107,8 +108,8 @@ def clean(text: str) -> str:
 def without_mentions(text: str, keep: str = "") -> str:
     """ "@someone" written as "someone", except the chapter's own account `keep`."""
 
-    def unlink(match: re.Match) -> str:
-        name = match["name"]
+    def unlink(match: re.Match[str]) -> str:
+        name = str(match["name"])
         return match[0] if name.lower() == keep.lower() else name
 
     return MENTION.sub(unlink, text)
@@ -181,7 +182,7 @@ def template_problem(template: str) -> str | None:
     return None
 
 
-def worst_case_length(template: str, chapter: Mapping[str, str]) -> int:
+def worst_case_length(template: str, chapter: Chapter, rules: TextRules) -> int:
     """Weighted length with every shrinkable field at its shortest and long fixed fields."""
     fields = {
         "title": ELLIPSIS,
@@ -190,22 +191,39 @@ def worst_case_length(template: str, chapter: Mapping[str, str]) -> int:
         "teachers": "@" + "x" * 15 + ", " + "x" * NAME_LIMIT + " dkk.",
         "date": "x" * 30,
         "time": "x" * 14,
-        "url": chapter["site_url"].rstrip("/") + "/" + "x" * 40 + "/",
-        "hashtag": "#" + chapter["hashtag"],
-        "account": "@" + chapter["twitter"],
-        "chapter": clean(chapter.get("short_name", "")),
+        "url": chapter.site_url + "/" + "x" * 40 + "/",
+        "hashtag": "#" + chapter.hashtag,
+        "account": "@" + chapter.twitter,
+        "chapter": clean(chapter.short_name),
     }
-    return weighted_length(render(template, fields))
+    return rules.length(render(template, fields))
 
 
-def fit(template: str, fields: Mapping[str, str], teachers: Sequence[str] = ()) -> Composed:
-    """Fill the template, shortening free text (never the URL) until it fits in 280."""
+def template_length_problems(
+    templates: Mapping[str, str], chapter: Chapter, rules: TextRules, network: str
+) -> list[str]:
+    """Templates whose fixed text leaves no room for a title on `network`, one line each."""
+    problems = []
+    for name, template in templates.items():
+        length = worst_case_length(template, chapter, rules)
+        if length > rules.limit - 20:
+            problems.append(
+                f"social_publish: SOCIAL_PUBLISH['templates']['{name}'] leaves no room for the "
+                f"title on {network}: its fixed text weighs {length} of {rules.limit}; shorten it"
+            )
+    return problems
+
+
+def fit(
+    template: str, fields: Mapping[str, str], rules: TextRules, teachers: Sequence[str] = ()
+) -> Composed:
+    """Fill the template, shortening free text (never the URL) until it fits the limit."""
     values = dict(fields)
     variants = list(teachers) or [values.get("teachers", "")]
     values["teachers"] = variants[0]
     text = render(template, values)
-    length = weighted_length(text)
-    if length <= LIMIT:
+    length = rules.length(text)
+    if length <= rules.limit:
         return Composed(text, length)
     originals = dict(values)
     kept = {name: len(value) for name, value in values.items()}
@@ -213,14 +231,16 @@ def fit(template: str, fields: Mapping[str, str], teachers: Sequence[str] = ()) 
         if f"{{{name}}}" not in template:
             continue
         if name == "teachers":
-            values["teachers"] = _first_fitting(template, values, variants)
+            values["teachers"] = _first_fitting(template, values, variants, rules)
         else:
             original = originals[name]
-            kept[name] = _longest_fitting(template, values, name, original, kept[name], floor)
+            kept[name] = _longest_fitting(
+                template, values, name, original, (kept[name], floor), rules
+            )
             values[name] = _shortened(name, original, kept[name])
         text = render(template, values)
-        length = weighted_length(text)
-        if length <= LIMIT:
+        length = rules.length(text)
+        if length <= rules.limit:
             return Composed(text, length)
     raise ComposeError(f"'{text[:60]}…' is {length} long even with title and venue cut to '…'")
 
@@ -232,12 +252,17 @@ def _shortened(name: str, original: str, keep: int) -> str:
     return shorten(original, keep)
 
 
-def _fits(template: str, values: Mapping[str, str]) -> bool:
-    return weighted_length(render(template, values)) <= LIMIT
+def _fits(template: str, values: Mapping[str, str], rules: TextRules) -> bool:
+    return rules.length(render(template, values)) <= rules.limit
 
 
 def _longest_fitting(
-    template: str, values: dict[str, str], name: str, original: str, upper: int, floor: int
+    template: str,
+    values: dict[str, str],
+    name: str,
+    original: str,
+    bounds: tuple[int, int],
+    rules: TextRules,
 ) -> int:
     """Largest kept length in [floor, upper) that fits; floor when nothing does.
 
@@ -248,8 +273,9 @@ def _longest_fitting(
 
     def fits(keep: int) -> bool:
         trial[name] = _shortened(name, original, keep)
-        return _fits(template, trial)
+        return _fits(template, trial, rules)
 
+    upper, floor = bounds
     low, high = floor, upper
     if low >= high:
         return upper
@@ -264,18 +290,18 @@ def _longest_fitting(
     return low
 
 
-def _first_fitting(template: str, values: dict[str, str], variants: Sequence[str]) -> str:
+def _first_fitting(
+    template: str, values: dict[str, str], variants: Sequence[str], rules: TextRules
+) -> str:
     for variant in variants:
-        if _fits(template, {**values, "teachers": variant}):
+        if _fits(template, {**values, "teachers": variant}, rules):
             return variant
     return variants[-1]
 
 
-def class_fields(
-    event: ClassEvent, url: str, chapter: Mapping[str, str], language: str
-) -> dict[str, str]:
+def class_fields(event: ClassEvent, chapter: Chapter, language: str) -> dict[str, str]:
     """Every placeholder's value for one class, in the chapter's language."""
-    own = chapter["twitter"]
+    own = chapter.twitter
     return {
         "title": without_mentions(clean(event.title), own),
         "date": formatting.long_date(event.start, language),
@@ -283,10 +309,10 @@ def class_fields(
         "venue": without_mentions(clean(event.venue.name), own),
         "teachers": "",
         "note": without_mentions(clean(event.status_note), own),
-        "url": url,
-        "hashtag": "#" + chapter["hashtag"],
-        "account": "@" + chapter["twitter"],
-        "chapter": clean(chapter.get("short_name", "")),
+        "url": event.url,
+        "hashtag": "#" + chapter.hashtag,
+        "account": "@" + chapter.twitter,
+        "chapter": clean(chapter.short_name),
     }
 
 
@@ -298,26 +324,26 @@ def update_kind(status: ClassStatus | str) -> str:
 def compose_class(
     kind: str,
     event: ClassEvent,
-    url: str,
-    chapter: Mapping[str, str],
+    chapter: Chapter,
     language: str,
     templates: Mapping[str, str],
+    rules: TextRules,
 ) -> Composed:
     """The `kind` post (announcement, cancelled, postponed, rescheduled, reminder) for a class."""
-    fields = class_fields(event, url, chapter, language)
-    return fit(templates[kind], fields, teacher_variants(event.teachers))
+    fields = class_fields(event, chapter, language)
+    return fit(templates[kind], fields, rules, teacher_variants(event.teachers))
 
 
 def compose_page(
-    title: str, url: str, chapter: Mapping[str, str], templates: Mapping[str, str]
+    title: str, url: str, chapter: Chapter, templates: Mapping[str, str], rules: TextRules
 ) -> Composed:
     """The post announcing a new page of the site."""
     fields = {name: "" for name in PLACEHOLDERS}
     fields.update(
-        title=without_mentions(clean(title), chapter["twitter"]),
+        title=without_mentions(clean(title), chapter.twitter),
         url=url,
-        hashtag="#" + chapter["hashtag"],
-        account="@" + chapter["twitter"],
-        chapter=clean(chapter.get("short_name", "")),
+        hashtag="#" + chapter.hashtag,
+        account="@" + chapter.twitter,
+        chapter=clean(chapter.short_name),
     )
-    return fit(templates["page"], fields)
+    return fit(templates["page"], fields, rules)

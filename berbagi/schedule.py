@@ -40,11 +40,23 @@ class VenueClasses:
 
 
 class Schedule:
-    """Classes sorted by start and split at `now` (a class that has started counts as past)."""
+    """Classes sorted by start and split at `now` (a class that has started counts as past).
 
-    def __init__(self, classes: Iterable[ClassEvent], now: datetime) -> None:
+    `all` holds the published classes, the only ones listed anywhere; `hidden` classes have a
+    page (and a calendar file) reachable only by its link; `drafts` are validated, never shown.
+    """
+
+    def __init__(
+        self,
+        classes: Iterable[ClassEvent],
+        now: datetime,
+        hidden: Iterable[ClassEvent] = (),
+        drafts: Iterable[ClassEvent] = (),
+    ) -> None:
         self.now = now
         self.all: tuple[ClassEvent, ...] = tuple(sorted(classes, key=lambda c: (c.start, c.slug)))
+        self.hidden: tuple[ClassEvent, ...] = tuple(hidden)
+        self.drafts: tuple[ClassEvent, ...] = tuple(drafts)
         self.upcoming: tuple[ClassEvent, ...] = tuple(c for c in self.all if not c.has_started(now))
         self.past: tuple[ClassEvent, ...] = tuple(
             reversed([c for c in self.all if c.has_started(now)])
@@ -65,8 +77,10 @@ class Schedule:
             (year, tuple(group)) for year, group in groupby(self.past, key=lambda c: c.start.year)
         ]
 
-    def by_slug(self, slug: str) -> ClassEvent | None:
-        return next((c for c in self.all if c.slug == slug), None)
+    @property
+    def with_pages(self) -> tuple[ClassEvent, ...]:
+        """Every class that has a page of its own: published and hidden."""
+        return self.all + self.hidden
 
     def teachers(self) -> list[TeacherClasses]:
         """Every guru, alphabetically, with their classes newest first."""

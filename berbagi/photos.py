@@ -8,11 +8,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import ExifTags, Image, ImageOps
+from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 from unidecode import unidecode
 
 # EXIF orientations that turn the stored picture a quarter: shown width and height swap.
 QUARTER_TURNS = frozenset({5, 6, 7, 8})
+
+
+class PhotoError(Exception):
+    """A photo that could not be turned into copies; the message says why."""
+
+
+class UnreadablePhoto(PhotoError):
+    """The source is not an image Pillow can decode (or is a decompression bomb)."""
+
+
+class PhotoNotWritten(PhotoError):
+    """A copy could not be written into the output folder (disk full, permissions)."""
 
 
 @dataclass(frozen=True)
@@ -72,9 +84,33 @@ def make_variants(
     """Write the copies of `source` into `folder`; returns every variant and how many were written.
 
     Copies newer than the source are kept as they are, so a warm rebuild only reads headers.
+    Raises UnreadablePhoto for a source that is not an image, PhotoNotWritten when the output
+    cannot be written.
     Each copy is upright (EXIF orientation applied), in sRGB-friendly RGB, with no EXIF, XMP or
     comment left in it: phone photos carry GPS positions that must not be published.
     """
+    try:
+        variants, stale, upright, icc_profile = _decode(source, folder, stem, widths)
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError) as error:
+        raise UnreadablePhoto(f"could not be read as an image ({error})") from None
+    if upright is None:
+        return variants, 0
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for variant in stale:
+            resized = upright.resize(
+                (variant.width, variant.height), Image.Resampling.LANCZOS, reducing_gap=3.0
+            )
+            _save_jpeg(resized, folder / variant.name, quality, icc_profile)
+    except OSError as error:
+        raise PhotoNotWritten(f"could not be written to {folder} ({error})") from None
+    return variants, len(stale)
+
+
+def _decode(
+    source: Path, folder: Path, stem: str, widths: Sequence[int]
+) -> tuple[list[Variant], list[Variant], Image.Image | None, bytes | None]:
+    """Every variant, the stale ones, and the upright picture to make them from (None if fresh)."""
     with Image.open(source) as image:
         variants = plan_variants(shown_size(image), widths, stem)
         source_mtime = source.stat().st_mtime
@@ -82,7 +118,7 @@ def make_variants(
             variant for variant in variants if not is_fresh(folder / variant.name, source_mtime)
         ]
         if not stale:
-            return variants, 0
+            return variants, [], None, None
         largest = max(stale, key=lambda variant: variant.width)
         quarter_turned = image.getexif().get(ExifTags.Base.Orientation, 1) in QUARTER_TURNS
         # Let the JPEG decoder scale down by 1/2, 1/4 or 1/8 when the largest copy allows it.
@@ -92,13 +128,8 @@ def make_variants(
         image.draft("RGB", stored)
         icc_profile = image.info.get("icc_profile")
         upright = _as_rgb(ImageOps.exif_transpose(image))
-    folder.mkdir(parents=True, exist_ok=True)
-    for variant in stale:
-        resized = upright.resize(
-            (variant.width, variant.height), Image.Resampling.LANCZOS, reducing_gap=3.0
-        )
-        _save_jpeg(resized, folder / variant.name, quality, icc_profile)
-    return variants, len(stale)
+        upright.load()
+    return variants, stale, upright, icc_profile
 
 
 def _as_rgb(image: Image.Image) -> Image.Image:
@@ -117,7 +148,12 @@ def _save_jpeg(image: Image.Image, target: Path, quality: int, icc_profile: byte
     # Written under another name and renamed, so an interrupted build never leaves a truncated
     # file that is newer than its source and would be kept forever.
     partial = target.with_name(target.name + ".part")
-    options: dict = {"quality": quality, "optimize": True, "progressive": True, "comment": b""}
+    options: dict[str, object] = {
+        "quality": quality,
+        "optimize": True,
+        "progressive": True,
+        "comment": b"",
+    }
     if icc_profile:
         options["icc_profile"] = icc_profile  # colour profile, not metadata: keeps colours right
     image.save(partial, "JPEG", **options)

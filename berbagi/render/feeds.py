@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from html import escape
 
-from class_schedule.model import ClassEvent
-from class_schedule.share import registration_url
 from feedgen.feed import FeedGenerator
-from ical_feed.details import (
+
+from ..links import registration_url
+from ..model import Chapter, ClassEvent
+from ..wording import (
     clean_text,
     headline,
     location_line,
-    page_url,
     revised_at,
     status_line,
     teacher_line,
@@ -32,18 +32,14 @@ class FeedSite:
 
     domain: str
     id_year: int
-    site_url: str
-    article_url: str
+    home_url: str
     title: str
     subtitle: str
     author: str
     atom_url: str
     rss_url: str
     language: str = "id"
-    chapter: Mapping[str, str] = field(default_factory=dict)
-
-    def page_url(self, event: ClassEvent) -> str:
-        return page_url(self.site_url, self.article_url, event.slug)
+    chapter: Chapter | None = None  # for the "register via Twitter" link; None: plain text
 
 
 def feed_id(domain: str, id_year: int) -> str:
@@ -56,13 +52,13 @@ def entry_id(event: ClassEvent, domain: str, id_year: int) -> str:
     return f"tag:{domain},{id_year}:kelas/{event.slug}"
 
 
-def _registration_html(event: ClassEvent, site: FeedSite, url: str) -> str:
+def _registration_html(event: ClassEvent, site: FeedSite) -> str:
     said = words(site.language)
     if event.registration.url:
         link = escape(event.registration.url)
         return f'<a href="{link}">{link}</a>'
     if event.registration.via_twitter and site.chapter:
-        intent = escape(registration_url(event, url, site.chapter))
+        intent = escape(registration_url(event, site.chapter))
         return f'<a href="{intent}">{escape(said["twitter_link"])}</a>'
     if event.registration.via_twitter:
         return escape(said["via_twitter"])
@@ -72,7 +68,6 @@ def _registration_html(event: ClassEvent, site: FeedSite, url: str) -> str:
 def entry_html(event: ClassEvent, site: FeedSite, body: str = "") -> str:
     """The entry's content: status line first, then date, time, venue and registration."""
     said = words(site.language)
-    url = site.page_url(event)
     parts = []
     line = status_line(event, site.language)
     if line:
@@ -82,7 +77,7 @@ def entry_html(event: ClassEvent, site: FeedSite, body: str = "") -> str:
         (said["when"], escape(when_line(event, site.language))),
         (said["where"], escape(location_line(event))),
         (said["teacher"], escape(teacher_line(event))),
-        (said["registration"], _registration_html(event, site, url)),
+        (said["registration"], _registration_html(event, site)),
     ]
     parts.append(
         "<p>" + "<br>\n".join(f"<strong>{escape(k)}:</strong> {v}" for k, v in facts) + "</p>"
@@ -93,25 +88,20 @@ def entry_html(event: ClassEvent, site: FeedSite, body: str = "") -> str:
         parts.append(f"<p><strong>{escape(said['bring'])}:</strong> {escape(event.bring)}</p>")
     if body:
         parts.append(body)
-    parts.append(f'<p><a href="{escape(url)}">{escape(said["page"])}</a></p>')
+    parts.append(f'<p><a href="{escape(event.url)}">{escape(said["page"])}</a></p>')
     return clean_text("\n".join(parts))
 
 
-def latest_entries(
-    events: Iterable[ClassEvent], modified: Mapping[str, datetime], limit: int
-) -> list[ClassEvent]:
+def latest_entries(events: Iterable[ClassEvent], limit: int) -> list[ClassEvent]:
     """The `limit` classes announced or changed most recently: a cancelled class comes back into
     the window when it changes, so subscribers see it go even if it was announced long ago."""
-    by_revision = sorted(
-        events, key=lambda e: (revised_at(e, modified.get(e.slug)), e.slug), reverse=True
-    )
+    by_revision = sorted(events, key=lambda e: (revised_at(e), e.slug), reverse=True)
     return by_revision[:limit]
 
 
 def _feed(
     events: Iterable[ClassEvent],
     site: FeedSite,
-    modified: Mapping[str, datetime],
     bodies: Mapping[str, str],
     *,
     self_url: str,
@@ -127,11 +117,11 @@ def _feed(
     feed.author(name=clean_text(site.author))
     # The RSS channel <link> is the last one given, so "self" goes first.
     feed.link(href=self_url, rel="self")
-    feed.link(href=f"{site.site_url}/", rel="alternate")
+    feed.link(href=site.home_url, rel="alternate")
     feed.language(site.language)
     feed.generator("Berbagi")
     ordered = sorted(events, key=lambda e: (e.announced, e.slug), reverse=True)
-    revisions = {e.slug: revised_at(e, modified.get(e.slug)) for e in ordered}
+    revisions = {e.slug: revised_at(e) for e in ordered}
     newest = max(revisions.values(), default=NO_CLASSES_YET)
     feed.updated(newest)
     feed.lastBuildDate(newest)
@@ -139,7 +129,7 @@ def _feed(
         entry = feed.add_entry(order="append")
         entry.id(entry_id(event, site.domain, site.id_year))
         entry.title(clean_text(headline(event, site.language)))
-        entry.link(href=site.page_url(event), rel="alternate")
+        entry.link(href=event.url, rel="alternate")
         entry.published(event.announced)
         entry.updated(revisions[event.slug])
         for teacher in event.teachers:
@@ -153,22 +143,16 @@ def _feed(
 
 
 def render_atom(
-    events: Iterable[ClassEvent],
-    site: FeedSite,
-    modified: Mapping[str, datetime] | None = None,
-    bodies: Mapping[str, str] | None = None,
+    events: Iterable[ClassEvent], site: FeedSite, bodies: Mapping[str, str] | None = None
 ) -> bytes:
-    """Atom feed: one entry per class, newest announcement first."""
-    feed = _feed(events, site, modified or {}, bodies or {}, self_url=site.atom_url, rss=False)
-    return feed.atom_str(pretty=True)
+    """Atom feed: one entry per class, newest announcement first; `bodies` by slug, as HTML."""
+    feed = _feed(events, site, bodies or {}, self_url=site.atom_url, rss=False)
+    return bytes(feed.atom_str(pretty=True))
 
 
 def render_rss(
-    events: Iterable[ClassEvent],
-    site: FeedSite,
-    modified: Mapping[str, datetime] | None = None,
-    bodies: Mapping[str, str] | None = None,
+    events: Iterable[ClassEvent], site: FeedSite, bodies: Mapping[str, str] | None = None
 ) -> bytes:
     """RSS 2.0 feed with the same entries, ids and order as the Atom feed."""
-    feed = _feed(events, site, modified or {}, bodies or {}, self_url=site.rss_url, rss=True)
-    return feed.rss_str(pretty=True)
+    feed = _feed(events, site, bodies or {}, self_url=site.rss_url, rss=True)
+    return bytes(feed.rss_str(pretty=True))

@@ -8,8 +8,9 @@ calendar, and Babel's formatting is the costliest part of rendering a class list
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, tzinfo
 from functools import lru_cache, wraps
+from typing import Any
 
 from babel.dates import format_date, format_time, get_timezone_name
 
@@ -19,11 +20,11 @@ def _cached(function: Callable[..., str]) -> Callable[..., str]:
     (so equal dictionary keys) but must not be written the same way."""
 
     @lru_cache(maxsize=16_384)
-    def by_zone(zones: tuple, *args):
+    def by_zone(zones: tuple[tzinfo | None, ...], *args: Any) -> str:
         return function(*args)
 
     @wraps(function)
-    def wrapper(*args):
+    def wrapper(*args: Any) -> str:
         return by_zone(tuple(arg.tzinfo for arg in args if isinstance(arg, datetime)), *args)
 
     return wrapper

@@ -3,10 +3,9 @@ which escapes <, >, & and ' so that a title containing </script> cannot leave th
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
-from .model import ClassEvent, ClassStatus
+from ..model import Chapter, ClassEvent, ClassStatus
 
 EVENT_STATUS = {
     ClassStatus.SCHEDULED: "https://schema.org/EventScheduled",
@@ -15,10 +14,8 @@ EVENT_STATUS = {
 }
 
 
-def event_jsonld(
-    event: ClassEvent, page_url: str, chapter: Mapping[str, str], site_url: str
-) -> dict[str, Any]:
-    """The Event object for one class, ready for `tojson`."""
+def event_jsonld(event: ClassEvent, chapter: Chapter, home_url: str) -> dict[str, Any]:
+    """The Event object for one class, ready for `tojson`; `home_url` is the site's address."""
     status = EVENT_STATUS[event.status]
     if event.is_rescheduled:
         status = "https://schema.org/EventRescheduled"
@@ -28,7 +25,7 @@ def event_jsonld(
         "address": {
             "@type": "PostalAddress",
             "streetAddress": event.venue.address,
-            "addressLocality": chapter["city"],
+            "addressLocality": chapter.city,
             "addressCountry": "ID",
         },
     }
@@ -46,8 +43,8 @@ def event_jsonld(
         "location": place,
         "organizer": {
             "@type": "Organization",
-            "name": chapter["name"],
-            "url": site_url or f"https://{chapter['domain']}/",
+            "name": chapter.name,
+            "url": home_url,
         },
         "performer": [
             {"@type": "Person", "name": teacher.name}
@@ -60,10 +57,10 @@ def event_jsonld(
             "price": 0,
             "priceCurrency": "IDR",
             "availability": "https://schema.org/InStock",
-            "url": event.registration.url or page_url,
+            "url": event.registration.url or event.url,
             "validFrom": event.announced.isoformat(),
         },
-        "url": page_url,
+        "url": event.url,
     }
     if event.summary:
         data["description"] = event.summary

@@ -1,18 +1,24 @@
-"""The Twitter adapter: tweepy's v2 create_tweet, OAuth 1.0a user tokens from the environment."""
+"""The X (Twitter) adapter: tweepy's v2 create_tweet, OAuth 1.0a user tokens from the environment,
+texts measured with twitter-text's weighting."""
 
 from __future__ import annotations
 
 import functools
 import logging
+import warnings
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
 import requests
 import tweepy
 
-from .send import Duplicate, NotAllowed, RateLimited, Rejected, Sent, Unavailable
+from ...model import Chapter
+from ..compose import TextRules
+from ..send import Duplicate, NotAllowed, RateLimited, Rejected, Sent, Unavailable
+from . import Network
 
-NETWORK = "twitter"
+NAME = "twitter"  # the ledger's key for X since the first post; never renamed
+LIMIT = 280
 # requests-oauthlib and oauthlib log the API key and access token when signing a request at DEBUG
 # level; credentials must not reach any log, whatever level a run is debugged at.
 for _chatty in ("requests_oauthlib", "oauthlib"):
@@ -27,9 +33,15 @@ CREDENTIALS = (
 TIMEOUT_SECONDS = 30  # tweepy sets none, and a hung request would hold the announce lock
 
 
-def missing_credentials(environ: Mapping[str, str]) -> list[str]:
-    """Names of the credential variables that are unset or empty."""
-    return [name for name in CREDENTIALS if not environ.get(name, "").strip()]
+def weighted_length(text: str) -> int:
+    """X's weighted length of `text` (a URL counts 23, CJK and emoji 2)."""
+    # twitter_text compiles its emoji pattern on import (0.2 s); only composing needs it. It
+    # reads its data through pkg_resources, whose deprecation notice is not the organizer's to fix.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "pkg_resources is deprecated", UserWarning)
+        from twitter_text import parse_tweet
+
+    return int(parse_tweet(text).weightedLength)
 
 
 def _reason(error: tweepy.HTTPException) -> str:
@@ -40,7 +52,7 @@ def _reason(error: tweepy.HTTPException) -> str:
 class TwitterSender:
     """Posts tweets as the chapter's account."""
 
-    network = NETWORK
+    network = NAME
 
     def __init__(self, environ: Mapping[str, str], account: str) -> None:
         key, secret, token, token_secret = (environ[name].strip() for name in CREDENTIALS)
@@ -83,3 +95,16 @@ class TwitterSender:
             raise Unavailable(f"no answer from Twitter ({type(error).__name__})") from None
         tweet_id = str(response.data["id"])
         return Sent(tweet_id, f"https://twitter.com/{self._account}/status/{tweet_id}")
+
+
+def _connect(environ: Mapping[str, str], chapter: Chapter) -> TwitterSender:
+    return TwitterSender(environ, chapter.twitter)
+
+
+NETWORK = Network(
+    name=NAME,
+    title="X (Twitter)",
+    credentials=CREDENTIALS,
+    rules=TextRules(LIMIT, weighted_length),
+    connect=_connect,
+)

@@ -1,7 +1,7 @@
-"""Plain-text facts about a class, shared by the calendar, the add-to-calendar links and the feeds.
+"""How the kit words a class in plain text, in the site's language, for every output.
 
 One place decides how a class's status, teachers, registration and revision time read, so the
-calendar, the Google and Outlook links and the feeds cannot disagree.
+calendar, the Google and Outlook links, the feeds and the posts cannot disagree.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from class_schedule import formatting
-from class_schedule.model import ClassEvent, ClassStatus
+from . import formatting
+from .model import ClassEvent, ClassStatus
 
 WORDS: dict[str, dict[str, str]] = {
     "id": {
@@ -160,17 +160,12 @@ def description_text(event: ClassEvent, page_url: str, language: str) -> str:
     return clean_text("\n\n".join(part for part in paragraphs if part))
 
 
-def revised_at(event: ClassEvent, modified: datetime | None = None) -> datetime:
+def revised_at(event: ClassEvent) -> datetime:
     """When the class last changed, the same in every build: DTSTAMP, LAST-MODIFIED, <updated>.
 
     The announcement (or the file's own `Modified:` date when it is later), plus one second per
     SEQUENCE step: a reschedule, cancellation or postponement always moves it forward even when
     the organizer does not touch `Modified:`, and nothing depends on the clock of the build.
     """
-    base = event.announced if modified is None else max(event.announced, modified)
+    base = event.announced if event.modified is None else max(event.announced, event.modified)
     return base + timedelta(seconds=event.sequence)
-
-
-def page_url(site_url: str, article_url: str, slug: str) -> str:
-    """Absolute production URL of a class page, from CHAPTER['site_url'] and ARTICLE_URL."""
-    return f"{site_url.rstrip('/')}/{article_url.format(slug=slug).lstrip('/')}"

@@ -1,4 +1,4 @@
-"""What `invoke announce`, `invoke remind` and `invoke publish` do; the only place that posts."""
+"""What `invoke announce` and `invoke remind` do: the only place that posts."""
 
 from __future__ import annotations
 
@@ -8,16 +8,24 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from class_schedule import formatting
-from class_schedule import settings as schedule_settings
-
-from . import deploy as deployment
+from .. import formatting
+from ..settings import Settings, SettingsError
 from . import plan as plans
-from . import send, settings, twitter
-from .ledger import PENDING, Ledger, LedgerError, chapter_identity, exclusive, new_record, settle
-from .plan import PlanError, Post
+from . import send
+from .compose import template_length_problems
+from .ledger import (
+    PENDING,
+    Ledger,
+    LedgerError,
+    Record,
+    chapter_identity,
+    exclusive,
+    new_record,
+    settle,
+)
+from .networks import NETWORKS, Network
+from .plan import Plan, PlanError, Post
 
 EXIT_FAILED = 1  # Twitter refused or was unreachable; whatever did go out is recorded
 EXIT_SETUP = 2  # fix something first: plan, ledger, credentials or permissions, settings
@@ -36,49 +44,61 @@ class PublishFailed(Exception):
 @dataclass(frozen=True)
 class _Run:
     command: str
-    cfg: settings.PublishSettings
-    plan: dict[str, Any]
+    settings: Settings
+    plan: Plan
     now: datetime
-    content_path: str
     out: Callable[[str], None]
 
     def say(self, message: str) -> None:
         self.out(f"{self.command}: {message}")
 
 
-def _prepare(site_settings: Mapping[str, Any], command: str, out: Callable[[str], None]) -> _Run:
+def check_templates(settings: Settings, networks: Sequence[Network]) -> None:
+    """Refuse templates whose fixed text leaves no room for a title on some network."""
+    problems = [
+        problem
+        for network in networks
+        for problem in template_length_problems(
+            settings.publish.templates, settings.chapter, network.rules, network.title
+        )
+    ]
+    if problems:
+        raise SettingsError(problems)
+
+
+def _prepare(settings: Settings, command: str, out: Callable[[str], None]) -> _Run:
     try:
-        cfg = settings.load(site_settings)
-        schedule = schedule_settings.load(site_settings)
-        now = schedule.now.astimezone(schedule.zone)
-        plan = plans.read(cfg.plan_path)
-    except settings.SettingsError as error:
+        check_templates(settings, list(NETWORKS.values()))
+        plan = plans.read(settings.publish.plan_path)
+    except SettingsError as error:
         raise PublishFailed(str(error), EXIT_SETUP) from None
     except PlanError as error:
         raise PublishFailed(f"{command}: {error}", EXIT_SETUP) from None
-    return _Run(command, cfg, plan, now, site_settings["PATH"], out)
+    now = settings.now().astimezone(settings.zone)
+    return _Run(command, settings, plan, now, out)
 
 
 def _ledger(run: _Run, create: bool = False) -> Ledger:
     """The chapter's ledger, checked against the plan; a new empty one only for a baseline."""
+    ledger_path = run.settings.publish.ledger_path
     try:
-        ledger = Ledger.load(run.cfg.ledger_path)
-        plans.check_current(run.plan, run.content_path, run.cfg.chapter, ledger)
+        ledger = Ledger.load(ledger_path)
+        plans.check_current(run.plan, run.settings, ledger)
     except (LedgerError, PlanError) as error:
         raise PublishFailed(f"{run.command}: {error}", EXIT_SETUP) from None
-    identity = chapter_identity(run.cfg.chapter)
+    identity = chapter_identity(run.settings.chapter)
     if ledger is None:
         if create:
-            return Ledger(run.cfg.ledger_path, identity)
+            return Ledger(ledger_path, identity)
         raise PublishFailed(
-            f"{run.command}: there is no ledger at {run.cfg.ledger_path} yet. If the site already "
+            f"{run.command}: there is no ledger at {ledger_path} yet. If the site already "
             "has classes that people know about, run `invoke announce --baseline` once: it "
             "records everything current without posting.",
             EXIT_SETUP,
         )
     if ledger.chapter != identity:
         raise PublishFailed(
-            f"{run.command}: {run.cfg.ledger_path} belongs to @{ledger.chapter['twitter']} "
+            f"{run.command}: {ledger_path} belongs to @{ledger.chapter['twitter']} "
             f"({ledger.chapter['domain']}), not to @{identity['twitter']} ({identity['domain']}). "
             "A new chapter starts its own: delete the file and run `invoke announce --baseline`.",
             EXIT_SETUP,
@@ -92,39 +112,40 @@ def _locked(run: _Run, dry_run: bool) -> Iterator[None]:
         yield
         return
     try:
-        with exclusive(run.cfg.lock_path):
+        with exclusive(run.settings.publish.lock_path):
             yield
     except LedgerError as error:
         raise PublishFailed(f"{run.command}: {error}", EXIT_SETUP) from None
 
 
-def _sender(run: _Run, dry_run: bool, environ: Mapping[str, str]) -> send.Sender | None:
+def _sender(
+    run: _Run, network: Network, dry_run: bool, environ: Mapping[str, str]
+) -> send.Sender | None:
     if dry_run:
         return None
-    missing = twitter.missing_credentials(environ)
+    missing = network.missing_credentials(environ)
     if missing:
         run.say(
-            f"{', '.join(missing)} not set, so this is a dry run: nothing is posted or recorded "
-            f"(setting up the secrets: {README_SECTION})"
+            f"{', '.join(missing)} not set, so this is a dry run for {network.title}: nothing is "
+            f"posted or recorded (setting up the secrets: {README_SECTION})"
         )
         return None
-    return twitter.TwitterSender(environ, run.cfg.chapter["twitter"])
+    return network.connect(environ, run.settings.chapter)
 
 
 def _save(run: _Run, ledger: Ledger) -> None:
-    ledger.save(run.plan)
+    ledger.save(run.plan.build)
 
 
-def _header(number: int, total: int, post: Post) -> str:
+def _header(number: int, total: int, post: Post, limit: int) -> str:
     reply = f", in reply to {post.reply_to}" if post.reply_to else ""
-    return f"[{number}/{total}] {post.describe()}{reply} ({post.weighted_length}/280)"
+    return f"[{number}/{total}] {post.describe()}{reply} ({post.weighted_length}/{limit})"
 
 
-def _report_pending(run: _Run, pending: Sequence[dict]) -> None:
+def _report_pending(run: _Run, pending: Sequence[Record]) -> None:
     for record in pending:
-        kind = f"{record['kind']} ({record['change']})" if record.get("change") else record["kind"]
         run.say(
-            f"{kind} {record['slug']} may have been posted at {record['recorded_at']} just "
+            f"{record.describe()} may have been posted at {record.recorded_at} just "
             "before a run stopped; it is not posted again until you resolve it "
             f"({README_SECTION}, after a crash)"
         )
@@ -134,12 +155,13 @@ def _publish(
     run: _Run,
     ledger: Ledger,
     due: Sequence[Post],
-    pending: Sequence[dict],
+    pending: Sequence[Record],
     sender: send.Sender | None,
+    network: Network,
     max_posts: int | None,
     sleep: Callable[[float], None],
 ) -> None:
-    cap = max_posts or run.cfg.max_posts
+    cap = max_posts or run.settings.publish.max_posts
     chosen, waiting = list(due[:cap]), len(due) - min(len(due), cap)
     _report_pending(run, pending)
     if not chosen:
@@ -147,11 +169,11 @@ def _publish(
     elif sender is None:
         run.say(f"dry run: {len(chosen)} post(s) would be sent; nothing is posted or recorded")
         for number, post in enumerate(chosen, start=1):
-            run.out(f"\n{_header(number, len(chosen), post)}\n{post.text}")
+            run.out(f"\n{_header(number, len(chosen), post, network.rules.limit)}\n{post.text}")
         run.out("")
     else:
         for number, post in enumerate(chosen, start=1):
-            _send(run, ledger, sender, post, (number, len(chosen), waiting), sleep)
+            _send(run, ledger, sender, network, post, (number, len(chosen), waiting), sleep)
     if waiting:
         run.say(f"{waiting} more post(s) wait for the next run (at most {cap} per run)")
     if pending and sender is not None:
@@ -165,6 +187,7 @@ def _send(
     run: _Run,
     ledger: Ledger,
     sender: send.Sender,
+    network: Network,
     post: Post,
     position: tuple[int, int, int],
     sleep: Callable[[float], None],
@@ -173,7 +196,7 @@ def _send(
     # The intent is on disk before the request: a crash after Twitter accepted the post leaves
     # a pending record, and a pending record is never posted again without a person looking.
     record = ledger.begin(
-        new_record(post.slug, sender.network, post.kind, PENDING, post.state, run.now, post.change)
+        new_record(post.slug, network.name, post.kind, PENDING, post.state, run.now, post.change)
     )
     _save(run, ledger)
 
@@ -182,7 +205,7 @@ def _send(
 
     try:
         sent = send.post_with_retries(
-            sender, post.text, post.reply_to, run.cfg.retry_delays, sleep, on_retry
+            sender, post.text, post.reply_to, run.settings.publish.retry_delays, sleep, on_retry
         )
     except send.Duplicate as error:
         settle(record, None, None, run.now, duplicate=True)
@@ -193,7 +216,7 @@ def _send(
         ledger.forget(record)
         _save(run, ledger)
         raise PublishFailed(
-            _explain(run, error, post, number, total, waiting), _code(error)
+            _explain(run, error, post, network, (number, total, waiting)), _code(error)
         ) from None
     settle(record, sent.post_id, sent.url, run.now)
     try:
@@ -202,7 +225,7 @@ def _send(
         raise PublishFailed(
             f"{run.command}: posted {post.describe()} as {sent.url} but could not record it "
             f"({error}). The ledger keeps it as pending, so it will not be posted again; "
-            f"mark it posted with tweet id {sent.post_id} ({README_SECTION}, after a crash).",
+            f"mark it posted with post id {sent.post_id} ({README_SECTION}, after a crash).",
             EXIT_ATTENTION,
         ) from None
     run.say(f"posted {post.describe()}: {sent.url}")
@@ -213,8 +236,13 @@ def _code(error: send.SendError) -> int:
 
 
 def _explain(
-    run: _Run, error: send.SendError, post: Post, number: int, total: int, waiting: int
+    run: _Run,
+    error: send.SendError,
+    post: Post,
+    network: Network,
+    position: tuple[int, int, int],
 ) -> str:
+    number, total, waiting = position
     done = f"{number - 1} of {total} post(s) went out and are recorded"
     left = total - number + 1 + waiting
     if isinstance(error, send.NotAllowed):
@@ -223,22 +251,23 @@ def _explain(
         when = ""
         if error.reset_at:
             local = error.reset_at.astimezone(run.now.tzinfo)
-            when = f" after {formatting.when(local, run.cfg.language)}"
+            when = f" after {formatting.when(local, run.settings.language)}"
         return f"{run.command}: {error}. {done}; the other {left} wait for a run{when}."
     if isinstance(error, send.Unavailable):
-        attempts = len(run.cfg.retry_delays) + 1
+        attempts = len(run.settings.publish.retry_delays) + 1
         return (
             f"{run.command}: {error}, {attempts} attempts for {post.describe()}. {done}; the "
             f"other {left} wait for the next run."
         )
     return (
-        f"{run.command}: {error} for {post.describe()} ({post.weighted_length}/280). {done}; "
+        f"{run.command}: {error} for {post.describe()} "
+        f"({post.weighted_length}/{network.rules.limit}). {done}; "
         "check the text (SOCIAL_PUBLISH['templates']) and run again."
     )
 
 
 def announce(
-    site_settings: Mapping[str, Any],
+    settings: Settings,
     *,
     dry_run: bool = False,
     baseline: bool = False,
@@ -249,21 +278,28 @@ def announce(
     environ: Mapping[str, str] = os.environ,
 ) -> None:
     """Post the announcements and updates due in the plan, at most max_posts, recording each."""
-    run = _prepare(site_settings, "announce", out)
+    run = _prepare(settings, "announce", out)
     if baseline:
         _baseline(run, dry_run)
         return
-    sender = _sender(run, dry_run, environ)
-    with _locked(run, sender is None):
-        ledger = _ledger(run)
-        items = run.plan["items"]
-        due = plans.due_posts(items, ledger, run.now, run.cfg.kinds, twitter.NETWORK, retry_pending)
-        pending = [] if retry_pending else ledger.pending()
-        _publish(run, ledger, due, pending, sender, max_posts, sleep)
+    for network in NETWORKS.values():
+        sender = _sender(run, network, dry_run, environ)
+        with _locked(run, sender is None):
+            ledger = _ledger(run)
+            due = plans.due_posts(
+                run.plan.items,
+                ledger,
+                run.now,
+                settings.publish.kinds,
+                network.name,
+                retry_pending,
+            )
+            pending = [] if retry_pending else ledger.pending()
+            _publish(run, ledger, due, pending, sender, network, max_posts, sleep)
 
 
 def remind(
-    site_settings: Mapping[str, Any],
+    settings: Settings,
     *,
     dry_run: bool = False,
     max_posts: int | None = None,
@@ -273,47 +309,42 @@ def remind(
     environ: Mapping[str, str] = os.environ,
 ) -> None:
     """Post one reminder for each class starting within reminder_hours, recording each."""
-    run = _prepare(site_settings, "remind", out)
-    sender = _sender(run, dry_run, environ)
-    with _locked(run, sender is None):
-        ledger = _ledger(run)
-        due = plans.due_reminders(
-            run.plan["items"],
-            ledger,
-            run.now,
-            run.cfg.reminder_hours,
-            twitter.NETWORK,
-            retry_pending,
-        )
-        pending = [] if retry_pending else ledger.pending(("reminder",))
-        _publish(run, ledger, due, pending, sender, max_posts, sleep)
+    run = _prepare(settings, "remind", out)
+    for network in NETWORKS.values():
+        sender = _sender(run, network, dry_run, environ)
+        with _locked(run, sender is None):
+            ledger = _ledger(run)
+            due = plans.due_reminders(
+                run.plan.items,
+                ledger,
+                run.now,
+                settings.publish.reminder_hours,
+                network.name,
+                retry_pending,
+            )
+            pending = [] if retry_pending else ledger.pending(("reminder",))
+            _publish(run, ledger, due, pending, sender, network, max_posts, sleep)
 
 
 def _baseline(run: _Run, dry_run: bool) -> None:
     with _locked(run, dry_run):
         ledger = _ledger(run, create=True)
-        records = plans.baseline_records(run.plan["items"], ledger, run.now, twitter.NETWORK)
+        records = [
+            record
+            for network in NETWORKS.values()
+            for record in plans.baseline_records(run.plan.items, ledger, run.now, network.name)
+        ]
         _report_pending(run, ledger.pending())
         for record in records:
-            change = f" ({record['change']})" if record.get("change") else ""
-            state = record["state"]
+            state = record.state
             when = f" {state['start']} {state['status']}" if "start" in state else ""
-            run.say(f"baseline {record['kind']}{change} {record['slug']}{when}")
+            run.say(f"baseline {record.describe()}{when}")
         if dry_run:
             run.say(f"dry run: {len(records)} item(s) would be recorded; nothing was written")
             return
         ledger.records.extend(records)
         _save(run, ledger)
         run.say(
-            f"recorded {len(records)} item(s) as already public in {run.cfg.ledger_path}; "
-            "nothing was posted"
+            f"recorded {len(records)} item(s) as already public in "
+            f"{run.settings.publish.ledger_path}; nothing was posted"
         )
-
-
-def deploy(site_settings: Mapping[str, Any], run_command: Callable[[str], Any]) -> None:
-    """Deploy the built output as DEPLOY says (rsync or ghp-import); never posts anything."""
-    try:
-        message = deployment.deploy(site_settings, run_command)
-    except deployment.DeployError as error:
-        raise PublishFailed(f"publish: {error}", EXIT_SETUP) from None
-    print(f"publish: {message}")

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import lru_cache
 
-from class_schedule.model import ClassEvent, ClassStatus
-from icalendar import Calendar, Event, Timezone, vDuration, vText
+from icalendar import STATUS, TRANSP, Calendar, Event, Timezone, vDuration, vText
 
-from .details import clean_text, description_text, headline, location_line, page_url, revised_at
+from ..model import ClassEvent, ClassStatus
+from ..wording import clean_text, description_text, headline, location_line, revised_at
 
 PRODID = "-//Berbagi//Kalender Kelas//ID"
 ICAL_STATUS = {
-    ClassStatus.SCHEDULED: "CONFIRMED",
-    ClassStatus.CANCELLED: "CANCELLED",
+    ClassStatus.SCHEDULED: STATUS.CONFIRMED,
+    ClassStatus.CANCELLED: STATUS.CANCELLED,
     # The class will happen, on a date not known yet: TENTATIVE keeps it visible (with its old
     # date and "DITUNDA:" in front) where CANCELLED would make Google hide it for good.
-    ClassStatus.POSTPONED: "TENTATIVE",
+    ClassStatus.POSTPONED: STATUS.TENTATIVE,
 }
 APPLE_MAP_RADIUS = "100"
 
@@ -28,31 +28,16 @@ class CalendarSite:
     """What the calendar says about the chapter; the classes supply everything else."""
 
     domain: str
-    site_url: str
-    article_url: str
     zone: tzinfo
     language: str = "id"
     name: str = ""
     description: str = ""
     refresh: timedelta = timedelta(hours=12)
 
-    def page_url(self, event: ClassEvent) -> str:
-        return page_url(self.site_url, self.article_url, event.slug)
-
 
 def event_uid(event: ClassEvent, domain: str) -> str:
     """Permanent UID: the class's slug at the chapter's domain, never the title, date or SITEURL."""
     return f"kelas-{event.slug}@{domain}"
-
-
-def class_calendar_path(article_url: str, slug: str) -> str:
-    """Where a class's own .ics goes: next to its page, named after the slug (kelas/x/x.ics)."""
-    page = article_url.format(slug=slug)
-    if not page or page.endswith("/"):
-        return f"{page}{slug}.ics"
-    folder, _, name = page.rpartition("/")
-    stem = name.rsplit(".", 1)[0]
-    return f"{folder}/{stem}.ics" if folder else f"{stem}.ics"
 
 
 def _utc(moment: datetime) -> datetime:
@@ -65,14 +50,13 @@ def _param_text(text: str) -> str:
 
 
 @lru_cache(maxsize=16_384)
-def build_event(event: ClassEvent, site: CalendarSite, modified: datetime | None = None) -> Event:
+def build_event(event: ClassEvent, site: CalendarSite) -> Event:
     """The VEVENT of one class, in the chapter's time zone, identical in every calendar file.
 
     Cached on its (immutable) inputs: calendar.ics and the class's own file share one component,
     which nothing mutates after this function returns.
     """
-    url = site.page_url(event)
-    revised = _utc(revised_at(event, modified))
+    revised = _utc(revised_at(event))
     vevent = Event.new(
         uid=event_uid(event, site.domain),
         # Outlook and Apple show a CANCELLED event like any other in a subscription: the word
@@ -86,11 +70,11 @@ def build_event(event: ClassEvent, site: CalendarSite, modified: datetime | None
         sequence=event.sequence,
         status=ICAL_STATUS[event.status],
         location=clean_text(location_line(event)),
-        description=description_text(event, url, site.language),
-        url=url,
+        description=description_text(event, event.url, site.language),
+        url=event.url,
         categories=[clean_text(tag) for tag in event.tags],
         # A class that will not happen on this date should not block anyone's free/busy time.
-        transparency=None if event.status is ClassStatus.SCHEDULED else "TRANSPARENT",
+        transparency=None if event.status is ClassStatus.SCHEDULED else TRANSP.TRANSPARENT,
     )
     if event.venue.geo:
         latitude, longitude = event.venue.geo
@@ -127,18 +111,11 @@ def _calendar(site: CalendarSite, uid: str, events: Iterable[Event]) -> Calendar
     return calendar
 
 
-def render_calendar(
-    events: Iterable[ClassEvent],
-    site: CalendarSite,
-    modified: Mapping[str, datetime] | None = None,
-) -> bytes:
+def render_calendar(events: Iterable[ClassEvent], site: CalendarSite) -> bytes:
     """The subscription calendar: every class, upcoming and past, cancelled ones as CANCELLED."""
-    modified = modified or {}
     ordered = sorted(events, key=lambda e: (e.start, e.slug))
     calendar = _calendar(
-        site,
-        f"kalender-kelas@{site.domain}",
-        (build_event(event, site, modified.get(event.slug)) for event in ordered),
+        site, f"kalender-kelas@{site.domain}", (build_event(event, site) for event in ordered)
     )
     name = " ".join(clean_text(site.name).split())
     description = " ".join(clean_text(site.description).split())
@@ -149,23 +126,21 @@ def render_calendar(
     calendar["X-WR-CALNAME"] = vText(name)
     calendar["X-WR-CALDESC"] = vText(description)
     if ordered:
-        calendar.last_modified = max(_utc(revised_at(e, modified.get(e.slug))) for e in ordered)
+        calendar.last_modified = max(_utc(revised_at(e)) for e in ordered)
     calendar.add("REFRESH-INTERVAL", vDuration(site.refresh), parameters={"VALUE": "DURATION"})
     # Outlook reads the older X-PUBLISHED-TTL; RFC 7986 clients read REFRESH-INTERVAL.
     calendar.add("X-PUBLISHED-TTL", vDuration(site.refresh))
     calendar.add("X-WR-TIMEZONE", str(site.zone))
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())
 
 
-def render_class_calendar(
-    event: ClassEvent, site: CalendarSite, modified: datetime | None = None
-) -> bytes:
+def render_class_calendar(event: ClassEvent, site: CalendarSite) -> bytes:
     """A one-class file for "add to calendar": the same VEVENT and UID as in the subscription.
 
     It carries no calendar name or refresh interval: with those, some clients offer to create a
     separate calendar or subscription instead of adding one event to the user's own calendar.
     """
     calendar = _calendar(
-        site, f"kalender-kelas-{event.slug}@{site.domain}", [build_event(event, site, modified)]
+        site, f"kalender-kelas-{event.slug}@{site.domain}", [build_event(event, site)]
     )
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())

@@ -7,7 +7,7 @@ this runner lets every problem be logged, then fails once, so organizers see all
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pelican import Pelican
@@ -15,18 +15,21 @@ from pelican.generators import ArticlesGenerator
 from pelican.log import LimitFilter
 from pelican.settings import read_settings
 
-from .glue import ContentErrors
-from .settings import SettingsError
+from ..settings import SettingsError
+from .classes import ContentErrors
 
-logger = logging.getLogger(__name__)
+EXIT_CONTENT = 1  # a class file or the build itself has a problem
+EXIT_SETTINGS = 2  # a setting has to be fixed first
 
 
 class BuildFailed(Exception):
-    """The build or check logged errors; `problems` holds each message, in order."""
+    """The build or check logged errors; `problems` holds each message, in order; `code` is the
+    exit code a task should end with."""
 
-    def __init__(self, message: str, problems: list[str]) -> None:
+    def __init__(self, message: str, problems: list[str], code: int = EXIT_CONTENT) -> None:
         super().__init__(message)
         self.problems = problems
+        self.code = code
 
 
 class _ErrorCounter(logging.Handler):
@@ -48,8 +51,10 @@ class _WarningCollector(logging.Handler):
             self.messages.append(record.getMessage())
 
 
-def load_settings(settings_file: str, overrides: Mapping[str, Any] | None = None) -> dict:
-    return read_settings(settings_file, override=dict(overrides or {}))
+def load_settings(settings_file: str, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Pelican's settings from a settings file, with `overrides` on top."""
+    settings: dict[str, Any] = read_settings(settings_file, override=dict(overrides or {}))
+    return settings
 
 
 def _forget_earlier_builds() -> None:
@@ -60,7 +65,7 @@ def _forget_earlier_builds() -> None:
     LimitFilter._group_count.clear()
 
 
-def _run(action, settings: dict) -> list[str]:
+def _run(action: Callable[[dict[str, Any]], None], settings: dict[str, Any]) -> list[str]:
     _forget_earlier_builds()
     errors, warnings = _ErrorCounter(), _WarningCollector()
     root = logging.getLogger()
@@ -71,7 +76,7 @@ def _run(action, settings: dict) -> list[str]:
     except ContentErrors as failure:
         raise BuildFailed(str(failure), [str(error) for error in failure.errors]) from None
     except SettingsError as failure:
-        raise BuildFailed(str(failure), [str(failure)]) from None
+        raise BuildFailed(str(failure), failure.problems, EXIT_SETTINGS) from None
     finally:
         root.removeHandler(errors)
         root.removeHandler(warnings)
@@ -84,11 +89,11 @@ def _run(action, settings: dict) -> list[str]:
     return warnings.messages
 
 
-def _build(settings: dict) -> None:
+def _build(settings: dict[str, Any]) -> None:
     Pelican(settings).run()
 
 
-def _check(settings: dict) -> None:
+def _check(settings: dict[str, Any]) -> None:
     # Reading the articles runs the plugin's validation (article_generator_finalized) without
     # rendering or writing anything.
     pelican = Pelican(settings)
@@ -104,11 +109,11 @@ def _check(settings: dict) -> None:
     generator.generate_context()
 
 
-def build(settings: dict) -> list[str]:
+def build(settings: dict[str, Any]) -> list[str]:
     """Build the site; returns the warnings, raises BuildFailed after any error."""
     return _run(_build, settings)
 
 
-def check(settings: dict) -> list[str]:
+def check(settings: dict[str, Any]) -> list[str]:
     """Validate every class file without writing output; returns warnings, raises on errors."""
     return _run(_check, settings)

@@ -20,6 +20,7 @@ FILE_NAME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z
 TWITTER_HANDLE = re.compile(r"^@?(?P<handle>[A-Za-z0-9_]{1,15})$")
 DURATION_PART = re.compile(r"(?P<amount>\d+)\s*(?P<unit>jam|j|h|hours?|menit|mnt|m|min|minutes?)\b")
 DURATION_CLOCK = re.compile(r"^(?P<hours>\d{1,2}):(?P<minutes>[0-5]\d)$")
+DURATION_JOINERS = frozenset({"dan", "and", "&", "+"})
 CLOCK = re.compile(r"^(?P<hour>[01]?\d|2[0-3])[:.](?P<minute>[0-5]\d)$")
 EXAMPLE_START = "2026-12-05 14:00"
 PELICAN_STATUSES = frozenset({"published", "hidden", "draft", "skip"})
@@ -43,6 +44,21 @@ class ClassStatus(StrEnum):
     SCHEDULED = "scheduled"
     CANCELLED = "cancelled"
     POSTPONED = "postponed"
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """Who runs the classes: names, accounts, and the permanent identity of feeds and calendars."""
+
+    name: str
+    short_name: str
+    city: str
+    twitter: str
+    hashtag: str
+    domain: str
+    site_url: str  # production address, without a trailing slash
+    founded: str = ""
+    email: str = ""
 
 
 @dataclass(frozen=True)
@@ -125,6 +141,12 @@ class ClassEvent:
     partners: tuple[Partner, ...] = ()
     photos: tuple[Photo, ...] = ()
     participants: int | None = None
+    # The file's own `Modified:` date, when it has one: calendars and feeds show the latest.
+    modified: datetime | None = None
+    # Where the site publishes the class, filled in by the build from Pelican's own article.url:
+    # `page_path` relative to the site root (kelas/x/), `url` absolute (https://host/kelas/x/).
+    page_path: str = ""
+    url: str = ""
 
     @property
     def is_cancelled(self) -> bool:
@@ -222,7 +244,9 @@ def parse_duration(text: str) -> timedelta | None:
     if clock:
         return timedelta(hours=int(clock["hours"]), minutes=int(clock["minutes"]))
     parts = list(DURATION_PART.finditer(text))
-    if not parts or DURATION_PART.sub("", text).strip(" ,dan"):
+    # Between the parts only separators may stand: "1 jam dan 30 menit", never "2 jam nada".
+    leftover = DURATION_PART.sub(" ", text).replace(",", " ").split()
+    if not parts or any(word not in DURATION_JOINERS for word in leftover):
         return None
     total = timedelta()
     for part in parts:
@@ -319,16 +343,17 @@ def _parse_end(
     if not end_text:
         return start + default
     clock = CLOCK.match(end_text)
+    end: datetime | None
     if clock:
         end = datetime.combine(start.date(), time(int(clock["hour"]), int(clock["minute"])))
         end = end.replace(tzinfo=start.tzinfo)
     else:
         end = parse_local_datetime(end_text, zone)
-        if end is None:
-            found.error(
-                "end", f"'{end_text}' is not a time like 16:00 or a date-time like 2026-12-05 16:00"
-            )
-            return None
+    if end is None:
+        found.error(
+            "end", f"'{end_text}' is not a time like 16:00 or a date-time like 2026-12-05 16:00"
+        )
+        return None
     if end <= start:
         found.error("end", f"'{end_text}' is not after start {start:%Y-%m-%d %H:%M}")
         return None
@@ -498,6 +523,7 @@ def build_class(
     if found.errors or start is None or end is None or venue is None:
         return None, found.errors
     announced = metadata.get("date")
+    modified = metadata.get("modified")
     return (
         ClassEvent(
             slug=slug,
@@ -519,12 +545,14 @@ def build_class(
             partners=partners,
             photos=photos,
             participants=participants,
+            modified=_as_aware(modified, zone) if modified else None,
         ),
         [],
     )
 
 
-# Keys Pelican adds itself (from the file path or its defaults) that are never typed by a person.
+# Keys the build puts into the metadata (Pelican from the file name and its reader, the glue to
+# mark class files and keep their own status); never typed by a person.
 _PELICAN_DERIVED = frozenset({"file_date", "reader", "class_status", "path", "content_kind"})
 
 

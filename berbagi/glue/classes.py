@@ -1,0 +1,215 @@
+"""The core every plugin switches on: class files become validated classes, and the schedule.
+
+Each plugin's `register()` calls `register()` here, so any subset of plugins, in any order, gets
+the same core once (Pelican's signals keep one connection per receiver). It is the only place
+that decides which articles are classes; it hands them to the rest of the build through
+`state.schedule_of(context)`, `state.class_articles(context)` and, for the class template,
+`article.event`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from pelican import signals
+from pelican.generators import ArticlesGenerator, Generator
+
+from ..model import (
+    PELICAN_STATUSES,
+    ClassEvent,
+    ValidationError,
+    build_class,
+    field_lines,
+    find_duplicate_slugs,
+    parse_local_datetime,
+)
+from ..schedule import Schedule
+from ..urls import url_for
+from . import theme
+from .state import ARTICLES_KEY, SCHEDULE_KEY, schedule_of, site_settings
+
+logger = logging.getLogger(__name__)
+
+# Metadata key that marks files in the classes folder (set through EXTRA_PATH_METADATA, which
+# Pelican applies to every file under a folder before any signal sees the metadata).
+CLASS_MARKER = "content_kind"
+
+
+class ContentErrors(Exception):
+    """Class files that did not validate; each problem was logged on its own line before."""
+
+    exitcode = 1
+
+    def __init__(self, errors: list[ValidationError]) -> None:
+        self.errors = errors
+        count = len(errors)
+        super().__init__(
+            f"class_schedule: {count} problem{'s' if count != 1 else ''} in class files; "
+            "nothing was built"
+        )
+
+
+def site_relative_path(source_path: str | os.PathLike[str], content_path: str | Path) -> str:
+    """`content/classes/x.md`: relative to the site folder, as an organizer sees it in git."""
+    return os.path.relpath(source_path, os.path.dirname(os.path.abspath(content_path)))
+
+
+def _is_class_file(metadata: Mapping[str, Any]) -> bool:
+    return metadata.get(CLASS_MARKER) == "class"
+
+
+def check_settings_and_mark_classes(pelican_object: Any) -> None:
+    """Fail at start-up, naming every bad key, rather than halfway through a build; tag class
+    files so that the rest of the build knows them by one mark."""
+    folder = site_settings(pelican_object.settings).schedule.content_folder
+    extra = dict(pelican_object.settings.get("EXTRA_PATH_METADATA") or {})
+    extra[folder] = {**extra.get(folder, {}), CLASS_MARKER: "class"}
+    pelican_object.settings["EXTRA_PATH_METADATA"] = extra
+
+
+def prepare_class_metadata(generator: Generator, metadata: dict[str, Any]) -> None:
+    """Keep every class file in the build so its problems are reported with its path.
+
+    A class's own status (scheduled, cancelled, postponed) would make Pelican drop the file, and a
+    missing title or date would too, with a message that names no field; move the status aside and
+    fill placeholders, and let `read_classes` report what is really wrong.
+    """
+    if not _is_class_file(metadata):
+        return
+    status = str(metadata.get("status", "")).strip().lower()
+    if status and status not in PELICAN_STATUSES:
+        metadata["class_status"] = status
+        metadata["status"] = "published"
+    metadata.setdefault("title", "")
+    metadata.setdefault("template", "class")
+    if "date" not in metadata:
+        zone = site_settings(generator.settings).zone
+        start = parse_local_datetime(str(metadata.get("start", "")), zone)
+        metadata["date"] = start or datetime(1970, 1, 1, tzinfo=zone)
+
+
+def _metadata_for_model(article: Any) -> dict[str, Any]:
+    metadata = dict(article.metadata)
+    metadata["tags"] = [tag.name for tag in getattr(article, "tags", [])]
+    return metadata
+
+
+def _missing_photos(
+    event: ClassEvent, source_text: str, content_path: Path
+) -> list[ValidationError]:
+    """Photo lines naming a file that is not there, so `check` catches them before a build."""
+    lines = field_lines(source_text).get("photo", [])
+    return [
+        ValidationError(
+            event.source_path,
+            lines[index] if index < len(lines) else 1,
+            "photo",
+            f"'{photo.path}' not found; put the file at content/{photo.path}",
+        )
+        for index, photo in enumerate(event.photos)
+        if not (content_path / photo.path).is_file()
+    ]
+
+
+def read_classes(generator: ArticlesGenerator) -> None:
+    """Build the schedule from every class file, or stop the build listing every problem."""
+    settings = site_settings(generator.settings)
+    groups: dict[str, list[ClassEvent]] = {"published": [], "hidden": [], "draft": []}
+    pages: dict[str, Any] = {}
+    errors: list[ValidationError] = []
+    for article in (*generator.articles, *generator.hidden_articles, *generator.drafts):
+        if not _is_class_file(article.metadata):
+            continue
+        display_path = site_relative_path(article.source_path, settings.content_path)
+        source_text = Path(article.source_path).read_text(encoding="utf-8")
+        event, problems = build_class(
+            _metadata_for_model(article),
+            display_path,
+            source_text,
+            settings.zone,
+            settings.schedule.default_duration,
+        )
+        errors.extend(problems)
+        if event is None:
+            continue
+        errors.extend(_missing_photos(event, source_text, settings.content_path))
+        # Pelican's own URL, whatever ARTICLE_URL says: every output links to this one.
+        event = dataclasses.replace(
+            event, page_path=article.url, url=settings.absolute_url(article.url)
+        )
+        article.event = event  # the class template reads it
+        groups.setdefault(article.status, []).append(event)
+        if article.status != "draft":
+            pages[event.slug] = article
+    errors.extend(find_duplicate_slugs([e for group in groups.values() for e in group]))
+    if errors:
+        errors.sort(key=lambda e: (e.path, e.line))
+        for error in errors:
+            logger.error("%s", error)
+        raise ContentErrors(errors)
+    # Drafts are checked like every class but never written: a draft class must not appear
+    # anywhere, and Pelican's draft writer needs the categories this site turns off.
+    generator.drafts, generator.drafts_translations = [], []
+    schedule = Schedule(
+        groups["published"], settings.now(), hidden=groups["hidden"], drafts=groups["draft"]
+    )
+    gap = schedule.monthly_promise_gap(settings.schedule.monthly_promise_days)
+    if gap and schedule.all:
+        logger.warning("class_schedule: %s", gap)
+    generator.context[SCHEDULE_KEY] = schedule
+    generator.context[ARTICLES_KEY] = pages
+    # Class pages are ordered by start, newest first, wherever Pelican lists articles.
+    generator.articles.sort(key=_start_or_date, reverse=True)
+
+
+def _start_or_date(article: Any) -> datetime:
+    event: ClassEvent | None = getattr(article, "event", None)
+    date: datetime = article.date
+    return event.start if event is not None else date
+
+
+class SchedulePagesGenerator(Generator):  # type: ignore[misc]
+    """Writes the pages that list classes by year, by teacher and by venue."""
+
+    def generate_output(self, writer: Any) -> None:
+        schedule = schedule_of(self.context)
+        if schedule is None:
+            return
+        outputs: list[tuple[str, dict[str, Any]]] = [
+            ("archive", {}),
+            ("teachers", {}),
+            ("venues", {}),
+        ]
+        outputs += [("teacher", {"group": g, "slug": g.slug}) for g in schedule.teachers()]
+        outputs += [("venue", {"group": g, "slug": g.slug}) for g in schedule.venues()]
+        for kind, extra in outputs:
+            url = url_for(kind, extra.get("slug", ""))
+            writer.write_file(
+                url + "index.html",
+                self.get_template(kind),
+                self.context,
+                relative_urls=self.settings["RELATIVE_URLS"],
+                url=url,
+                page_name=kind,
+                **extra,
+            )
+
+
+def add_schedule_pages(pelican_object: Any) -> type[Generator]:
+    """Hand Pelican the generator of the archive, teacher and venue pages."""
+    return SchedulePagesGenerator
+
+
+def register() -> None:
+    """Connect the core; every plugin calls this, and a second call changes nothing."""
+    signals.initialized.connect(check_settings_and_mark_classes)
+    signals.generator_init.connect(theme.install_helpers)
+    signals.article_generator_context.connect(prepare_class_metadata)
+    signals.article_generator_finalized.connect(read_classes)
+    signals.get_generators.connect(add_schedule_pages)

@@ -1,0 +1,267 @@
+"""The ledger (announcements.json): what was posted where; atomic writes, one run at a time."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import tempfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ..model import Chapter
+
+VERSION = 2  # 2: records call the network's id `post_id` (version 1 said `tweet_id`)
+READABLE_VERSIONS = (1, 2)
+POSTED = "posted"
+PENDING = "pending"  # about to be sent: a crash right after leaves this behind on purpose
+BASELINE = "baseline"  # already public before the kit posted anything; recorded, never sent
+ANNOUNCE_KINDS = ("announcement", "update")
+
+
+class LedgerError(Exception):
+    """The ledger cannot be used as it is; the message says what to do."""
+
+
+def atomic_write_json(path: Path, data: Any) -> None:
+    """Replace `path` with `data` as JSON so that a crash leaves either the old or the new file."""
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o644)  # mkstemp makes 0600; the ledger is an ordinary repo file
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+    # The rename itself lives in the directory; without this a power cut can undo it.
+    directory = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+
+
+@contextlib.contextmanager
+def exclusive(lock_path: Path) -> Iterator[None]:
+    """Hold the announce lock, or fail at once if another run holds it."""
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise LedgerError(
+                f"another announce or remind run holds {lock_path}; wait for it to finish"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def chapter_identity(chapter: Chapter) -> dict[str, str]:
+    """What ties a ledger to one chapter: its permanent domain and its account."""
+    return {"domain": chapter.domain, "twitter": chapter.twitter}
+
+
+@dataclass
+class Record:
+    """One post (or baselined item) of one class or page on one network.
+
+    Mutable only while its post is being sent: `settle` marks it posted once the network answers.
+    """
+
+    slug: str
+    network: str
+    kind: str  # announcement | update | reminder
+    status: str  # posted | pending | baseline
+    recorded_at: str
+    state: dict[str, str]
+    change: str | None = None  # cancelled | postponed | rescheduled, for updates
+    post_id: str | None = None
+    url: str | None = None
+    posted_at: str | None = None
+    duplicate: bool = False  # the network refused a duplicate: posted earlier, id unknown
+
+    @classmethod
+    def from_json(cls, data: Any, where: str) -> Record:
+        """A record as stored; ledgers before networks were generic call the id `tweet_id`."""
+        if not isinstance(data, Mapping):
+            raise LedgerError(f"{where} is not an object; restore the ledger from git")
+        missing = [key for key in RECORD_KEYS if key not in data]
+        if missing:
+            raise LedgerError(f"{where} has no '{missing[0]}'; restore the ledger from git")
+        state = data["state"]
+        if not isinstance(state, Mapping):
+            raise LedgerError(f"{where}: 'state' is not an object; restore the ledger from git")
+        return cls(
+            slug=str(data["slug"]),
+            network=str(data["network"]),
+            kind=str(data["kind"]),
+            status=str(data["status"]),
+            recorded_at=str(data["recorded_at"]),
+            state={str(key): str(value) for key, value in state.items()},
+            change=data.get("change"),
+            post_id=data.get("post_id") or data.get("tweet_id"),
+            url=data.get("url"),
+            posted_at=data.get("posted_at"),
+            duplicate=bool(data.get("duplicate", False)),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"slug": self.slug, "network": self.network, "kind": self.kind}
+        if self.change:
+            data["change"] = self.change
+        data.update(
+            status=self.status,
+            post_id=self.post_id,
+            url=self.url,
+            posted_at=self.posted_at,
+            recorded_at=self.recorded_at,
+            state=dict(self.state),
+        )
+        if self.duplicate:
+            data["duplicate"] = True
+        return data
+
+    def describe(self) -> str:
+        """ "update (cancelled) desain-grafis", as messages show it."""
+        kind = f"{self.kind} ({self.change})" if self.change else self.kind
+        return f"{kind} {self.slug}"
+
+
+RECORD_KEYS = ("slug", "network", "kind", "status", "recorded_at", "state")
+
+
+@dataclass
+class Ledger:
+    """Every post (and baselined item) of one chapter, oldest first."""
+
+    path: Path
+    chapter: dict[str, str]
+    records: list[Record] = field(default_factory=list)
+    updated_by: dict[str, str] | None = None
+
+    @classmethod
+    def load(cls, path: Path) -> Ledger | None:
+        """The ledger at `path`, or None when there is none yet."""
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as error:
+            raise LedgerError(f"{path} is not readable ({error}); restore it from git") from None
+        if not isinstance(data, dict) or data.get("version") not in READABLE_VERSIONS:
+            raise LedgerError(f"{path} is not a version {VERSION} ledger; restore it from git")
+        chapter, records = data.get("chapter"), data.get("records")
+        if not isinstance(chapter, dict) or set(chapter) != {"domain", "twitter"}:
+            raise LedgerError(f"{path}: 'chapter' must name the domain and the account")
+        if not isinstance(records, list):
+            raise LedgerError(f"{path}: 'records' must be a list; restore it from git")
+        loaded = [
+            Record.from_json(record, f"{path}: record {number}")
+            for number, record in enumerate(records, start=1)
+        ]
+        return cls(path, dict(chapter), loaded, data.get("updated_by"))
+
+    def save(self, build: Mapping[str, str]) -> None:
+        """Write the ledger atomically, noting which build's plan changed it last."""
+        self.updated_by = {"build_id": build["build_id"], "built_at": build["built_at"]}
+        data = {
+            "version": VERSION,
+            "chapter": self.chapter,
+            "updated_by": self.updated_by,
+            "records": [record.to_json() for record in self.records],
+        }
+        atomic_write_json(self.path, data)
+
+    def find(self, slug: str, kind: str, network: str, *, settled: bool = True) -> list[Record]:
+        """Records of one item and kind, oldest first; only settled ones unless told."""
+        return [
+            record
+            for record in self.records
+            if record.slug == slug
+            and record.kind == kind
+            and record.network == network
+            and (not settled or record.status != PENDING)
+        ]
+
+    def announcement(self, slug: str, network: str) -> Record | None:
+        found = self.find(slug, "announcement", network)
+        return found[-1] if found else None
+
+    def known_state(self, slug: str, network: str) -> dict[str, str] | None:
+        """The class as followers last heard of it: the newest settled announcement or update."""
+        known = [
+            record
+            for record in self.records
+            if record.slug == slug
+            and record.network == network
+            and record.kind in ANNOUNCE_KINDS
+            and record.status != PENDING
+        ]
+        return known[-1].state if known else None
+
+    def pending(self, kinds: tuple[str, ...] = ANNOUNCE_KINDS) -> list[Record]:
+        """Posts that were about to be sent when a run stopped: maybe posted, maybe not."""
+        return [r for r in self.records if r.status == PENDING and r.kind in kinds]
+
+    def begin(self, record: Record) -> Record:
+        """Add a pending record for a post about to be sent (replacing an older pending one)."""
+        self.records = [
+            r
+            for r in self.records
+            if not (
+                r.status == PENDING
+                and r.slug == record.slug
+                and r.kind == record.kind
+                and r.network == record.network
+            )
+        ]
+        self.records.append(record)
+        return record
+
+    def forget(self, record: Record) -> None:
+        """Drop a pending record whose post certainly did not go out."""
+        self.records = [r for r in self.records if r is not record]
+
+
+def new_record(
+    slug: str,
+    network: str,
+    kind: str,
+    status: str,
+    state: Mapping[str, str],
+    at: datetime,
+    change: str | None = None,
+) -> Record:
+    """One ledger record; post id and URL are filled in once the post is confirmed."""
+    return Record(
+        slug=slug,
+        network=network,
+        kind=kind,
+        status=status,
+        recorded_at=at.isoformat(),
+        state=dict(state),
+        change=change,
+    )
+
+
+def settle(
+    record: Record, post_id: str | None, url: str | None, at: datetime, duplicate: bool = False
+) -> None:
+    """Mark a pending record as posted."""
+    record.status = POSTED
+    record.post_id = post_id
+    record.url = url
+    record.posted_at = at.isoformat()
+    # The network refused the text as a duplicate: an earlier attempt went out, id unknown.
+    record.duplicate = duplicate

@@ -1,0 +1,526 @@
+"""Every setting the kit reads, validated once per build into frozen objects.
+
+`load(raw)` takes Pelican's settings dict (any mapping will do) and returns `Settings`, or raises
+one `SettingsError` that lists every mistake, one line each, naming the plugin and the key. The
+clock is not read here: `Settings.now()` reads it once, when a build makes its schedule.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from . import urls
+from .model import Chapter, is_web_url
+from .publish.compose import KINDS as TEMPLATE_NAMES
+from .publish.compose import TEMPLATES, template_problem
+from .wording import words
+
+NOW_ENVIRONMENT_VARIABLE = "BERBAGI_NOW"
+SUPPORTED_LANGUAGES = ("id", "en")
+# A bare host name: calendar UIDs and feed ids are built from it, so a scheme or path would leak in.
+DOMAIN = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}$")
+CHAPTER_REQUIRED = ("name", "short_name", "city", "twitter", "hashtag", "domain", "site_url")
+CHAPTER_OPTIONAL = ("founded", "email")
+
+SCHEDULE_DEFAULTS: dict[str, Any] = {
+    "path": "classes",  # folder under content/ holding one Markdown file per class
+    "now": None,  # ISO date-time string; None means the real clock (BERBAGI_NOW overrides)
+    "default_duration_minutes": 120,
+    "monthly_promise_days": 30,
+}
+CALENDAR_DEFAULTS: dict[str, Any] = {
+    "path": "calendar.ics",  # the subscription calendar, relative to the site root
+    "refresh_hours": 12,  # REFRESH-INTERVAL and X-PUBLISHED-TTL: how often clients re-fetch
+    "name": None,  # calendar name shown in calendar apps; None: "Kelas <chapter name>"
+    "description": None,  # None: a sentence naming the chapter
+}
+FEEDS_DEFAULTS: dict[str, Any] = {
+    "atom_path": "feeds/classes.atom.xml",
+    "rss_path": "feeds/classes.rss.xml",
+    # Year the chapter first used CHAPTER['domain']: part of every entry's tag: id, so it must
+    # never change once the feeds are published. No default: each chapter states its own.
+    "id_year": None,
+    "title": None,  # None: "Kelas <chapter name>"
+    # Entries per feed: the classes most recently announced or changed. Readers poll feeds on
+    # phones; a thousand full entries weigh 4 MB, and the archive and calendar keep every class.
+    "max_entries": 50,
+}
+PHOTOS_DEFAULTS: dict[str, Any] = {
+    "widths": (480, 960, 1440),  # CSS pixels of the copies; photos are never upscaled
+    "quality": 80,  # JPEG quality of the copies
+    "output_dir": "foto",  # copies go to <output_dir>/<class slug>/<name>-<width>.jpg
+}
+PUBLISH_DEFAULTS: dict[str, Any] = {
+    # Only production builds (publishconf.py) write the plan that `invoke announce` reads, so a
+    # local build can never lead to a post.
+    "write_plan": False,
+    # Where the plan goes; None: announce-plan.json in CACHE_PATH (kept out of the deployed site).
+    "plan": None,
+    # The ledger of what was posted; committed with the site. Relative to the site folder.
+    "ledger": "announcements.json",
+    # What gets announced: "class" (new classes and their changes), "page" (new pages).
+    "kinds": ["class"],
+    "max_posts": 3,  # per run; the rest wait for the next run
+    "reminder_hours": 24,  # `invoke remind` posts for classes starting this soon
+    "retry_delays": [2, 8],  # seconds to wait before each retry after a 5xx or network error
+    "templates": {},  # overrides of the default texts by name; see publish/compose.py TEMPLATES
+}
+PUBLISH_KINDS = ("class", "page")
+PLAN_FILE = "announce-plan.json"
+
+
+class SettingsError(Exception):
+    """Settings the kit cannot work with: one line per problem, each naming the plugin and key."""
+
+    exitcode = 2
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+@dataclass(frozen=True)
+class ScheduleSettings:
+    content_folder: str
+    default_duration: timedelta
+    monthly_promise_days: int
+    fixed_now: datetime | None  # CLASS_SCHEDULE['now'] or BERBAGI_NOW; None: the real clock
+
+
+@dataclass(frozen=True)
+class CalendarSettings:
+    path: str
+    refresh: timedelta
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class FeedSettings:
+    atom_path: str
+    rss_path: str
+    id_year: int
+    title: str
+    subtitle: str
+    max_entries: int
+
+
+@dataclass(frozen=True)
+class PhotoSettings:
+    widths: tuple[int, ...]
+    quality: int
+    output_dir: str
+
+
+@dataclass(frozen=True)
+class PublishSettings:
+    write_plan: bool
+    plan_path: Path
+    ledger_path: Path
+    kinds: tuple[str, ...]
+    max_posts: int
+    reminder_hours: int
+    retry_delays: tuple[float, ...]
+    templates: Mapping[str, str]
+
+    @property
+    def lock_path(self) -> Path:
+        return self.ledger_path.parent / ".announce.lock"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The whole kit's view of one site's settings."""
+
+    chapter: Chapter
+    zone: ZoneInfo
+    language: str
+    # Base of every absolute link (JSON-LD, .ics, feeds, posts): SITEURL when it is absolute,
+    # otherwise CHAPTER['site_url'], so a local build links to the real site, not to a folder.
+    absolute_base: str
+    content_path: Path
+    site_folder: Path
+    schedule: ScheduleSettings
+    calendar: CalendarSettings
+    feeds: FeedSettings
+    photos: PhotoSettings
+    publish: PublishSettings
+
+    def now(self) -> datetime:
+        """The moment the build splits upcoming from past: the fixed one, or the clock's."""
+        if self.schedule.fixed_now is not None:
+            return self.schedule.fixed_now
+        return datetime.now(self.zone)
+
+    def absolute_url(self, path: str = "") -> str:
+        """`path` (site-relative) as an absolute address under `absolute_base`."""
+        return urls.absolute(self.absolute_base, path)
+
+
+class _Problems:
+    """Collects every settings mistake so that one run reports them all."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def add(self, plugin: str, message: str) -> None:
+        self.lines.append(f"{plugin}: {message}")
+
+
+def _merged(
+    problems: _Problems, plugin: str, setting: str, defaults: Mapping[str, Any], raw: Any
+) -> dict[str, Any]:
+    """`raw` over `defaults`; a non-dict or a key the plugin does not know is a problem."""
+    if raw is None:
+        return dict(defaults)
+    if not isinstance(raw, Mapping):
+        problems.add(plugin, f"{setting} must be a dict like {setting} = {{...}}")
+        return dict(defaults)
+    for unknown in sorted(set(raw) - set(defaults), key=str):
+        known = ", ".join(sorted(defaults))
+        problems.add(plugin, f"unknown key {setting}['{unknown}']; the keys are {known}")
+    return {**defaults, **{key: value for key, value in raw.items() if key in defaults}}
+
+
+def _whole_number(value: Any, low: int, high: int | None = None) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return False
+    return value >= low and (high is None or value <= high)
+
+
+def _output_path(
+    problems: _Problems, plugin: str, setting: str, key: str, value: Any, suffix: str
+) -> str:
+    """A relative path inside the output folder that ends with `suffix`."""
+    if not isinstance(value, str) or not value.endswith(suffix) or len(value) <= len(suffix):
+        problems.add(plugin, f"{setting}['{key}'] must be a file name ending in {suffix}")
+        return f"invalid{suffix}"
+    parts = value.split("/")
+    if value.startswith("/") or "\\" in value or any(part in {"", ".", ".."} for part in parts):
+        problems.add(
+            plugin,
+            f"{setting}['{key}'] '{value}' must be a path inside the site, "
+            "like feeds/classes.atom.xml",
+        )
+    return value
+
+
+def _optional_text(problems: _Problems, plugin: str, setting: str, key: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str) or not value.strip():
+        problems.add(plugin, f"{setting}['{key}'] must be a non-empty string or None")
+        return ""
+    return value.strip()
+
+
+def _chapter(problems: _Problems, raw: Any) -> Chapter:
+    plugin = "class_schedule"
+    if not isinstance(raw, Mapping):
+        problems.add(plugin, "CHAPTER must be a dict like CHAPTER = {'name': ..., ...}")
+        raw = {}
+    values: dict[str, str] = {}
+    for key in CHAPTER_REQUIRED:
+        value = raw.get(key)
+        if not isinstance(value, str) or not value.strip():
+            problems.add(plugin, f"CHAPTER['{key}'] is missing in the settings")
+            value = "x"
+        values[key] = value.strip()
+    for key in CHAPTER_OPTIONAL:
+        value = raw.get(key, "")
+        if not isinstance(value, str):
+            problems.add(plugin, f"CHAPTER['{key}'] must be text")
+            value = ""
+        values[key] = value.strip()
+    for unknown in sorted(set(raw) - set(CHAPTER_REQUIRED) - set(CHAPTER_OPTIONAL), key=str):
+        problems.add(plugin, f"unknown key CHAPTER['{unknown}']")
+    if values["domain"] != "x" and not DOMAIN.match(values["domain"]):
+        problems.add(
+            plugin,
+            f"CHAPTER['domain'] '{values['domain']}' must be a bare lower-case host name like "
+            "palembang.akademiberbagi.org (no https://, no path)",
+        )
+    if values["site_url"] != "x" and not is_web_url(values["site_url"]):
+        problems.add(
+            plugin,
+            f"CHAPTER['site_url'] '{values['site_url']}' must be an absolute address like "
+            "https://palembang.akademiberbagi.org",
+        )
+    values["site_url"] = values["site_url"].rstrip("/")
+    values["twitter"] = values["twitter"].lstrip("@")
+    values["hashtag"] = values["hashtag"].lstrip("#")
+    return Chapter(**values)
+
+
+def _zone(problems: _Problems, raw: Any) -> ZoneInfo:
+    try:
+        return ZoneInfo(raw or "Asia/Jakarta")
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        problems.add("class_schedule", f"TIMEZONE '{raw}' is not an IANA zone like Asia/Jakarta")
+        return ZoneInfo("Asia/Jakarta")
+
+
+def _language(problems: _Problems, raw: Any) -> str:
+    if raw not in SUPPORTED_LANGUAGES:
+        problems.add(
+            "class_schedule",
+            f"DEFAULT_LANG '{raw}' is not one of " + ", ".join(SUPPORTED_LANGUAGES),
+        )
+        return "id"
+    return str(raw)
+
+
+def _fixed_now(problems: _Problems, raw: Any, zone: ZoneInfo) -> datetime | None:
+    raw = os.environ.get(NOW_ENVIRONMENT_VARIABLE) or raw
+    if raw is None:
+        return None
+    if isinstance(raw, datetime):
+        value = raw
+    else:
+        try:
+            value = datetime.fromisoformat(str(raw))
+        except ValueError:
+            problems.add(
+                "class_schedule",
+                f"CLASS_SCHEDULE['now'] (or {NOW_ENVIRONMENT_VARIABLE}) '{raw}' is not an ISO "
+                "date-time like 2026-12-01T09:00",
+            )
+            return None
+    return value.replace(tzinfo=zone) if value.tzinfo is None else value
+
+
+def _schedule(problems: _Problems, raw: Mapping[str, Any], zone: ZoneInfo) -> ScheduleSettings:
+    plugin = "class_schedule"
+    values = _merged(
+        problems, plugin, "CLASS_SCHEDULE", SCHEDULE_DEFAULTS, raw.get("CLASS_SCHEDULE")
+    )
+    for key in ("default_duration_minutes", "monthly_promise_days"):
+        if not _whole_number(values[key], 1):
+            problems.add(plugin, f"CLASS_SCHEDULE['{key}'] must be a positive whole number")
+            values[key] = SCHEDULE_DEFAULTS[key]
+    folder = values["path"]
+    if not isinstance(folder, str) or not folder.strip("/") or ".." in folder.split("/"):
+        problems.add(
+            plugin, "CLASS_SCHEDULE['path'] must be a folder under content/, like 'classes'"
+        )
+        folder = SCHEDULE_DEFAULTS["path"]
+    return ScheduleSettings(
+        content_folder=folder.strip("/"),
+        default_duration=timedelta(minutes=values["default_duration_minutes"]),
+        monthly_promise_days=values["monthly_promise_days"],
+        fixed_now=_fixed_now(problems, values["now"], zone),
+    )
+
+
+def _calendar(
+    problems: _Problems, raw: Mapping[str, Any], chapter: Chapter, language: str
+) -> CalendarSettings:
+    plugin, setting = "ical_feed", "ICAL_FEED"
+    values = _merged(problems, plugin, setting, CALENDAR_DEFAULTS, raw.get(setting))
+    hours = values["refresh_hours"]
+    if not _whole_number(hours, 1, 24 * 7):
+        problems.add(
+            plugin, f"{setting}['refresh_hours'] must be a whole number of hours from 1 to 168"
+        )
+        hours = CALENDAR_DEFAULTS["refresh_hours"]
+    said = words(language)
+    name = _optional_text(problems, plugin, setting, "name", values["name"])
+    description = _optional_text(problems, plugin, setting, "description", values["description"])
+    return CalendarSettings(
+        path=_output_path(problems, plugin, setting, "path", values["path"], ".ics"),
+        refresh=timedelta(hours=hours),
+        name=name or said["calendar_name"].format(name=chapter.name),
+        description=description or said["calendar_description"].format(name=chapter.name),
+    )
+
+
+def _feeds(
+    problems: _Problems, raw: Mapping[str, Any], chapter: Chapter, language: str
+) -> FeedSettings:
+    plugin, setting = "class_feeds", "CLASS_FEEDS"
+    values = _merged(problems, plugin, setting, FEEDS_DEFAULTS, raw.get(setting))
+    year = values["id_year"]
+    if not _whole_number(year, 1990, 2100):
+        problems.add(
+            plugin,
+            f"{setting}['id_year'] must be the year the chapter first used CHAPTER['domain'], "
+            "like 2011; it is part of every feed entry's id",
+        )
+        year = 2000
+    limit = values["max_entries"]
+    if not _whole_number(limit, 1):
+        problems.add(plugin, f"{setting}['max_entries'] must be a positive integer")
+        limit = FEEDS_DEFAULTS["max_entries"]
+    atom = _output_path(problems, plugin, setting, "atom_path", values["atom_path"], ".xml")
+    rss = _output_path(problems, plugin, setting, "rss_path", values["rss_path"], ".xml")
+    if atom == rss:
+        problems.add(plugin, f"{setting}['rss_path'] is the same file as atom_path")
+    said = words(language)
+    title = _optional_text(problems, plugin, setting, "title", values["title"])
+    return FeedSettings(
+        atom_path=atom,
+        rss_path=rss,
+        id_year=year,
+        title=title or said["feed_title"].format(name=chapter.name),
+        subtitle=said["feed_subtitle"].format(name=chapter.name),
+        max_entries=limit,
+    )
+
+
+def _photos(problems: _Problems, raw: Mapping[str, Any]) -> PhotoSettings:
+    plugin, setting = "class_photos", "CLASS_PHOTOS"
+    values = _merged(problems, plugin, setting, PHOTOS_DEFAULTS, raw.get(setting))
+    widths = values["widths"]
+    if (
+        not isinstance(widths, list | tuple)
+        or not widths
+        or not all(_whole_number(width, 1) for width in widths)
+    ):
+        problems.add(
+            plugin,
+            f"{setting}['widths'] must be a list of positive pixel widths like [480, 960, 1440]",
+        )
+        widths = PHOTOS_DEFAULTS["widths"]
+    quality = values["quality"]
+    if not _whole_number(quality, 1, 95):
+        problems.add(plugin, f"{setting}['quality'] must be a whole number 1-95")
+        quality = PHOTOS_DEFAULTS["quality"]
+    output_dir = str(values["output_dir"]).strip("/")
+    if not output_dir or ".." in output_dir.split("/") or "\\" in output_dir:
+        problems.add(
+            plugin, f"{setting}['output_dir'] must be a folder inside the output, like 'foto'"
+        )
+        output_dir = PHOTOS_DEFAULTS["output_dir"]
+    return PhotoSettings(tuple(sorted(set(widths))), quality, output_dir)
+
+
+def _file_path(problems: _Problems, site_folder: Path, value: Any, key: str) -> Path:
+    if not isinstance(value, str | os.PathLike) or not str(value):
+        problems.add("social_publish", f"SOCIAL_PUBLISH['{key}'] must be a file path")
+        return site_folder / f"invalid-{key}"
+    path = Path(value)
+    return path if path.is_absolute() else site_folder / path
+
+
+def _templates(problems: _Problems, raw: Any, language: str) -> dict[str, str]:
+    def fail(key: str, message: str) -> None:
+        problems.add("social_publish", f"SOCIAL_PUBLISH['{key}'] {message}")
+
+    if not isinstance(raw, Mapping):
+        fail("templates", "must be a dict like {'announcement': '... {url}'}")
+        return dict(TEMPLATES[language])
+    for unknown in sorted(set(raw) - set(TEMPLATE_NAMES), key=str):
+        fail(
+            "templates",
+            f"has an unknown template '{unknown}'; the names are " + ", ".join(TEMPLATE_NAMES),
+        )
+    templates = dict(TEMPLATES[language])
+    for name in TEMPLATE_NAMES:
+        template = raw.get(name, templates[name])
+        key = f"templates']['{name}"
+        if not isinstance(template, str):
+            fail(key, "must be a string")
+            continue
+        problem = template_problem(template)
+        if problem:
+            fail(key, problem)
+            continue
+        templates[name] = template
+    return templates
+
+
+def _publish(
+    problems: _Problems, raw: Mapping[str, Any], site_folder: Path, language: str
+) -> PublishSettings:
+    plugin, setting = "social_publish", "SOCIAL_PUBLISH"
+    values = _merged(problems, plugin, setting, PUBLISH_DEFAULTS, raw.get(setting))
+    if not isinstance(values["write_plan"], bool):
+        problems.add(plugin, f"{setting}['write_plan'] must be True or False")
+    kinds = values["kinds"]
+    if not isinstance(kinds, list | tuple) or not set(kinds) <= set(PUBLISH_KINDS):
+        problems.add(
+            plugin,
+            f"{setting}['kinds'] must list some of {', '.join(PUBLISH_KINDS)}, not {kinds!r}",
+        )
+        kinds = PUBLISH_DEFAULTS["kinds"]
+    for key in ("max_posts", "reminder_hours"):
+        if not _whole_number(values[key], 1):
+            problems.add(
+                plugin,
+                f"{setting}['{key}'] must be a whole number of at least 1, not {values[key]!r}",
+            )
+            values[key] = PUBLISH_DEFAULTS[key]
+    delays = values["retry_delays"]
+    if not isinstance(delays, list | tuple) or not all(
+        isinstance(d, int | float) and not isinstance(d, bool) and 0 <= d <= 300 for d in delays
+    ):
+        problems.add(
+            plugin,
+            f"{setting}['retry_delays'] must be a list of seconds between 0 and 300, like [2, 8]",
+        )
+        delays = PUBLISH_DEFAULTS["retry_delays"]
+    plan = values["plan"]
+    if plan is None:
+        cache = raw.get("CACHE_PATH") or "cache"
+        plan_path = Path(os.path.abspath(cache)) / PLAN_FILE
+    else:
+        plan_path = _file_path(problems, site_folder, plan, "plan")
+    return PublishSettings(
+        write_plan=values["write_plan"] is True,
+        plan_path=plan_path,
+        ledger_path=_file_path(problems, site_folder, values["ledger"], "ledger"),
+        kinds=tuple(kinds),
+        max_posts=values["max_posts"],
+        reminder_hours=values["reminder_hours"],
+        retry_delays=tuple(float(d) for d in delays),
+        templates=_templates(problems, values["templates"], language),
+    )
+
+
+def _absolute_base(problems: _Problems, raw: Mapping[str, Any], chapter: Chapter) -> str:
+    site_url = raw.get("SITEURL") or ""
+    if not isinstance(site_url, str):
+        problems.add("class_schedule", "SITEURL must be text")
+        return chapter.site_url
+    return site_url.rstrip("/") if is_web_url(site_url) else chapter.site_url
+
+
+def _article_urls(problems: _Problems, raw: Mapping[str, Any]) -> None:
+    url = raw.get("ARTICLE_URL", "{slug}.html")
+    save_as = raw.get("ARTICLE_SAVE_AS", "{slug}.html")
+    for problem in urls.article_pattern_problems(url, save_as):
+        problems.add("class_schedule", problem)
+
+
+def load(raw: Mapping[str, Any]) -> Settings:
+    """Validate every setting the kit reads; raise SettingsError listing every mistake."""
+    problems = _Problems()
+    chapter = _chapter(problems, raw.get("CHAPTER"))
+    zone = _zone(problems, raw.get("TIMEZONE"))
+    language = _language(problems, raw.get("DEFAULT_LANG", "id"))
+    _article_urls(problems, raw)
+    content_path = Path(os.path.abspath(raw.get("PATH") or "content"))
+    site_folder = content_path.parent
+    settings = Settings(
+        chapter=chapter,
+        zone=zone,
+        language=language,
+        absolute_base=_absolute_base(problems, raw, chapter),
+        content_path=content_path,
+        site_folder=site_folder,
+        schedule=_schedule(problems, raw, zone),
+        calendar=_calendar(problems, raw, chapter, language),
+        feeds=_feeds(problems, raw, chapter, language),
+        photos=_photos(problems, raw),
+        publish=_publish(problems, raw, site_folder, language),
+    )
+    if problems.lines:
+        raise SettingsError(problems.lines)
+    return settings

@@ -1,0 +1,169 @@
+"""Settings are validated once into frozen objects; a mistake is one line naming plugin and key."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, timedelta
+
+import pytest
+
+from berbagi import settings
+from berbagi.settings import SettingsError
+
+CHAPTER = {
+    "name": "Akademi Berbagi Palembang",
+    "short_name": "Akber Palembang",
+    "city": "Palembang",
+    "twitter": "AkberPLB",
+    "hashtag": "AkberPLB",
+    "domain": "palembang.akademiberbagi.example",
+    "site_url": "https://palembang.akademiberbagi.example/",
+}
+BASE = {
+    "CHAPTER": CHAPTER,
+    "TIMEZONE": "Asia/Jakarta",
+    "DEFAULT_LANG": "id",
+    "PATH": "content",
+    "SITEURL": "",
+    "ARTICLE_URL": "kelas/{slug}/",
+    "ARTICLE_SAVE_AS": "kelas/{slug}/index.html",
+    "CLASS_FEEDS": {"id_year": 2011},
+}
+
+
+def load(**overrides):
+    return settings.load({**BASE, **overrides})
+
+
+def problems(**overrides) -> list[str]:
+    with pytest.raises(SettingsError) as failure:
+        load(**overrides)
+    assert failure.value.exitcode == 2
+    return failure.value.problems
+
+
+def test_defaults_fill_every_section_into_frozen_objects():
+    loaded = load()
+    assert loaded.chapter.site_url == "https://palembang.akademiberbagi.example"
+    assert loaded.photos == settings.PhotoSettings((480, 960, 1440), 80, "foto")
+    assert loaded.calendar.name == "Kelas Akademi Berbagi Palembang"
+    assert loaded.feeds.title == "Kelas Akademi Berbagi Palembang"
+    assert loaded.schedule.default_duration == timedelta(hours=2)
+    assert loaded.publish.max_posts == 3
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        loaded.language = "en"  # type: ignore[misc]
+
+
+def test_absolute_links_use_siteurl_when_it_is_absolute_and_the_chapter_url_otherwise():
+    assert load().absolute_url("kelas/x/") == "https://palembang.akademiberbagi.example/kelas/x/"
+    staging = load(SITEURL="https://staging.example.org/akber/")
+    assert staging.absolute_url("kelas/x/") == "https://staging.example.org/akber/kelas/x/"
+
+
+def test_the_clock_is_read_only_when_asked_and_a_fixed_now_wins(monkeypatch):
+    monkeypatch.delenv(settings.NOW_ENVIRONMENT_VARIABLE, raising=False)
+    fixed = load(CLASS_SCHEDULE={"now": "2026-11-28T09:00"})
+    assert fixed.now() == datetime.fromisoformat("2026-11-28T09:00+07:00")
+    assert load().schedule.fixed_now is None
+    monkeypatch.setenv(settings.NOW_ENVIRONMENT_VARIABLE, "2026-12-04T19:00+07:00")
+    assert load().now() == datetime.fromisoformat("2026-12-04T19:00+07:00")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"ICAL_FEED": {"refresh": 12}}, "ical_feed: unknown key ICAL_FEED['refresh']"),
+        ({"ICAL_FEED": {"path": "/calendar.ics"}}, "ical_feed: ICAL_FEED['path']"),
+        ({"ICAL_FEED": {"path": "calendar.txt"}}, "ical_feed: ICAL_FEED['path']"),
+        ({"ICAL_FEED": {"refresh_hours": 0}}, "ical_feed: ICAL_FEED['refresh_hours']"),
+        ({"ICAL_FEED": {"name": ""}}, "ical_feed: ICAL_FEED['name']"),
+        ({"ICAL_FEED": ["path"]}, "ical_feed: ICAL_FEED must be a dict"),
+        ({"CLASS_FEEDS": {}}, "class_feeds: CLASS_FEEDS['id_year']"),
+        ({"CLASS_FEEDS": {"id_year": 2011, "colour": "red"}}, "unknown key CLASS_FEEDS['colour']"),
+        ({"CLASS_FEEDS": {"id_year": "2011"}}, "class_feeds: CLASS_FEEDS['id_year']"),
+        ({"CLASS_FEEDS": {"id_year": 2011, "atom_path": "../a.xml"}}, "CLASS_FEEDS['atom_path']"),
+        ({"CLASS_FEEDS": {"id_year": 2011, "rss_path": "f/c.rss"}}, "CLASS_FEEDS['rss_path']"),
+        (
+            {"CLASS_FEEDS": {"id_year": 2011, "rss_path": "feeds/classes.atom.xml"}},
+            "CLASS_FEEDS['rss_path'] is the same file as atom_path",
+        ),
+        ({"CLASS_FEEDS": {"id_year": 2011, "title": 3}}, "CLASS_FEEDS['title']"),
+        ({"CLASS_PHOTOS": {"widht": [480]}}, "class_photos: unknown key CLASS_PHOTOS['widht']"),
+        ({"CLASS_PHOTOS": {"widths": []}}, "class_photos: CLASS_PHOTOS['widths']"),
+        ({"CLASS_PHOTOS": {"widths": [480, "960"]}}, "class_photos: CLASS_PHOTOS['widths']"),
+        ({"CLASS_PHOTOS": {"widths": [0]}}, "class_photos: CLASS_PHOTOS['widths']"),
+        ({"CLASS_PHOTOS": {"quality": 100}}, "class_photos: CLASS_PHOTOS['quality']"),
+        ({"CLASS_PHOTOS": {"quality": "80"}}, "class_photos: CLASS_PHOTOS['quality']"),
+        ({"CLASS_PHOTOS": {"output_dir": "../luar"}}, "class_photos: CLASS_PHOTOS['output_dir']"),
+        ({"CLASS_PHOTOS": {"output_dir": ""}}, "class_photos: CLASS_PHOTOS['output_dir']"),
+        ({"SOCIAL_PUBLISH": {"max_post": 3}}, "unknown key SOCIAL_PUBLISH['max_post']"),
+        ({"SOCIAL_PUBLISH": {"max_posts": 0}}, "social_publish: SOCIAL_PUBLISH['max_posts']"),
+        ({"SOCIAL_PUBLISH": {"kinds": ["tweet"]}}, "social_publish: SOCIAL_PUBLISH['kinds']"),
+        (
+            {"SOCIAL_PUBLISH": {"templates": {"reminder": "Besok: {title}"}}},
+            "social_publish: SOCIAL_PUBLISH['templates']['reminder'] has no {url}",
+        ),
+        (
+            {"SOCIAL_PUBLISH": {"templates": {"remind": "{url}"}}},
+            "social_publish: SOCIAL_PUBLISH['templates'] has an unknown template 'remind'",
+        ),
+        ({"TIMEZONE": "Asia/Palembang"}, "class_schedule: TIMEZONE 'Asia/Palembang'"),
+        ({"DEFAULT_LANG": "fr"}, "class_schedule: DEFAULT_LANG 'fr'"),
+        ({"CLASS_SCHEDULE": {"now": "besok"}}, "class_schedule: CLASS_SCHEDULE['now']"),
+        ({"CLASS_SCHEDULE": {"default_duration_minutes": 0}}, "default_duration_minutes"),
+        ({"CHAPTER": {**CHAPTER, "domain": "https://x.example"}}, "CHAPTER['domain']"),
+        ({"CHAPTER": {**CHAPTER, "site_url": "/"}}, "CHAPTER['site_url']"),
+        ({"CHAPTER": {**CHAPTER, "hastag": "x"}}, "unknown key CHAPTER['hastag']"),
+        ({"CHAPTER": {k: v for k, v in CHAPTER.items() if k != "city"}}, "CHAPTER['city']"),
+    ],
+)
+def test_each_mistake_is_one_line_naming_plugin_and_key(overrides, expected):
+    found = problems(**overrides)
+    assert len(found) == 1, found
+    assert expected in found[0]
+    assert "\n" not in found[0]
+
+
+def test_every_mistake_is_reported_in_one_run():
+    found = problems(
+        TIMEZONE="Mars/Olympus",
+        ICAL_FEED={"refresh_hours": 0},
+        CLASS_PHOTOS={"quality": 0},
+        SOCIAL_PUBLISH={"max_posts": -1},
+    )
+    assert [line.split(":")[0] for line in found] == [
+        "class_schedule",
+        "ical_feed",
+        "class_photos",
+        "social_publish",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("url", "save_as"),
+    [
+        ("kelas/{slug}/", "kelas/{slug}/index.html"),
+        ("kelas/{date:%Y}/{slug}/", "kelas/{date:%Y}/{slug}/index.html"),
+        ("{slug}.html", "{slug}.html"),
+        ("{lang}/kelas/{slug}.html", "{lang}/kelas/{slug}.html"),
+    ],
+)
+def test_class_page_patterns_pelican_can_fill_are_accepted(url, save_as):
+    assert load(ARTICLE_URL=url, ARTICLE_SAVE_AS=save_as)
+
+
+@pytest.mark.parametrize(
+    ("url", "save_as", "expected"),
+    [
+        ("kelas/{title}/", "kelas/{title}/index.html", "ARTICLE_URL 'kelas/{title}/' cannot be"),
+        ("kelas/", "kelas/index.html", "ARTICLE_URL 'kelas/' has no {slug}"),
+        ("kelas/{slug}/", "", "ARTICLE_SAVE_AS is empty"),
+        ("kelas/{slug}/", "kelas/{slug}.html", "does not reach the file ARTICLE_SAVE_AS"),
+        ("kelas/{slug", "kelas/{slug}.html", "ARTICLE_URL 'kelas/{slug' cannot be filled"),
+    ],
+)
+def test_class_page_patterns_that_cannot_work_are_refused_naming_the_setting(
+    url, save_as, expected
+):
+    found = problems(ARTICLE_URL=url, ARTICLE_SAVE_AS=save_as)
+    assert any(expected in line for line in found), found
