@@ -34,23 +34,38 @@ def _log_to_console() -> None:
     init(logging.WARNING)
 
 
+def _raw_settings(settings_file: str, **overrides: Any) -> dict[str, Any]:
+    """Pelican's settings from a file; a settings mistake ends the task with exit 2."""
+    try:
+        return runner.load_settings(str(ROOT / settings_file), overrides)
+    except kit_settings.SettingsError as error:
+        raise Exit(str(error), code=error.exitcode) from None
+
+
 def _site_settings(settings_file: str, **overrides: Any) -> tuple[dict, kit_settings.Settings]:
     """Pelican's settings and the kit's view of them; a settings mistake ends the task (exit 2)."""
-    raw = runner.load_settings(str(ROOT / settings_file), overrides)
+    raw = _raw_settings(settings_file, **overrides)
     try:
         return raw, kit_settings.load(raw)
     except kit_settings.SettingsError as error:
-        raise Exit(f"settings: {error}", code=error.exitcode) from None
+        raise Exit(str(error), code=error.exitcode) from None
+
+
+def _failure_message(command: str, failure: runner.BuildFailed) -> str:
+    # A settings mistake is nothing but its lines, each naming the plugin and the key.
+    if failure.code == runner.EXIT_SETTINGS:
+        return "\n".join(failure.problems)
+    return f"{command} failed: {failure}"
 
 
 def _build(settings_file: str, **overrides) -> None:
     _log_to_console()
-    settings = runner.load_settings(str(ROOT / settings_file), overrides)
+    settings = _raw_settings(settings_file, **overrides)
     try:
         for warning in runner.build(settings):
             del warning  # already printed by Pelican's log handler
     except runner.BuildFailed as failure:
-        raise Exit(f"build failed: {failure}", code=failure.code) from None
+        raise Exit(_failure_message("build", failure), code=failure.code) from None
 
 
 @task
@@ -132,11 +147,11 @@ def livereload(c):
 def check(c, settings=""):
     """Validate every class file without building; exits non-zero listing every problem."""
     _log_to_console()
-    settings = runner.load_settings(settings or str(ROOT / CONFIG["settings_base"]), {})
+    settings = _raw_settings(settings or CONFIG["settings_base"])
     try:
         warnings = runner.check(settings)
     except runner.BuildFailed as failure:
-        raise Exit(f"check failed: {failure}", code=failure.code) from None
+        raise Exit(_failure_message("check", failure), code=failure.code) from None
     del warnings  # printed by the log handler as they happened
     print("check: every class file is valid")
 

@@ -74,7 +74,7 @@ def is_fresh(target: Path, source_mtime: float) -> bool:
     """True when `target` exists and was written after the source last changed."""
     try:
         return target.stat().st_mtime >= source_mtime
-    except FileNotFoundError:
+    except OSError:  # missing, or its folder is not one: writing it will say what is wrong
         return False
 
 

@@ -7,12 +7,17 @@ this runner lets every problem be logged, then fails once, so organizers see all
 from __future__ import annotations
 
 import logging
+import sys
+import weakref
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
+import blinker
 from pelican import Pelican
 from pelican.generators import ArticlesGenerator
 from pelican.log import LimitFilter
+from pelican.plugins import signals
 from pelican.settings import read_settings
 
 from ..settings import SettingsError
@@ -52,8 +57,17 @@ class _WarningCollector(logging.Handler):
 
 
 def load_settings(settings_file: str, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Pelican's settings from a settings file, with `overrides` on top."""
-    settings: dict[str, Any] = read_settings(settings_file, override=dict(overrides or {}))
+    """Pelican's settings from a settings file, with `overrides` on top.
+
+    Pelican refuses some settings itself (no content folder, a file that does not run); those
+    become the kit's SettingsError too, one line naming the file.
+    """
+    try:
+        settings: dict[str, Any] = read_settings(settings_file, override=dict(overrides or {}))
+    except FileNotFoundError as error:
+        raise SettingsError([f"{settings_file}: not found ({error.strerror})"]) from None
+    except (ValueError, TypeError, ImportError, SyntaxError, NameError) as error:
+        raise SettingsError([f"{settings_file}: {type(error).__name__}: {error}"]) from None
     return settings
 
 
@@ -65,8 +79,33 @@ def _forget_earlier_builds() -> None:
     LimitFilter._group_count.clear()
 
 
+def _defined_under(receiver: object, roots: list[Path]) -> bool:
+    module = sys.modules.get(getattr(receiver, "__module__", "") or "")
+    file = getattr(module, "__file__", None)
+    return bool(file) and any(Path(str(file)).resolve().is_relative_to(root) for root in roots)
+
+
+def _forget_plugins_of_earlier_builds(settings: Mapping[str, Any]) -> None:
+    """Disconnect the kit's receivers, so that this build connects exactly its own PLUGINS.
+
+    Pelican's signals are global to the process and a plugin module is imported once: without
+    this, a second build in one process (tests, livereload) would still run every plugin an
+    earlier build listed. Only receivers defined in the plugin folders or in this package go.
+    """
+    roots = [Path(path).resolve() for path in settings.get("PLUGIN_PATHS") or []]
+    roots.append(Path(__file__).resolve().parents[1])
+    for signal in vars(signals).values():
+        if not isinstance(signal, blinker.Signal):
+            continue
+        for reference in list(signal.receivers.values()):
+            receiver = reference() if isinstance(reference, weakref.ref) else reference
+            if receiver is not None and _defined_under(receiver, roots):
+                signal.disconnect(receiver)
+
+
 def _run(action: Callable[[dict[str, Any]], None], settings: dict[str, Any]) -> list[str]:
     _forget_earlier_builds()
+    _forget_plugins_of_earlier_builds(settings)
     errors, warnings = _ErrorCounter(), _WarningCollector()
     root = logging.getLogger()
     root.addHandler(errors)

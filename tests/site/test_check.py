@@ -12,6 +12,16 @@ ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
 
 
+def invoke(*arguments: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "invoke", *arguments],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "COLUMNS": "200"},
+    )
+
+
 def test_bad_class_files_give_the_exact_messages_all_at_once(content_dir, site_settings):
     content = content_dir(FIXTURES / "invalid_classes")
     expected = (content / "expected-errors.txt").read_text(encoding="utf-8").splitlines()
@@ -60,13 +70,7 @@ def test_invoke_check_exits_non_zero_with_the_messages(tmp_path):
         f"from pelicanconf import *\nPATH = {str(content)!r}\nCACHE_CONTENT = False\n"
         "LOAD_CONTENT_CACHE = False\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "invoke", "check", "--settings", str(settings)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "COLUMNS": "200"},
-    )
+    result = invoke("check", "--settings", str(settings))
     assert result.returncode == 1
     output = " ".join((result.stdout + result.stderr).split())
     assert (
@@ -127,3 +131,37 @@ def test_every_check_reports_its_own_warnings(site_settings):
     assert [w for w in second if "no class is scheduled" in w] == [
         w for w in first if "no class is scheduled" in w
     ]
+
+
+def test_settings_mistakes_end_a_task_with_exit_2_and_one_line_each(tmp_path):
+    settings = tmp_path / "settings.py"
+    settings.write_text(
+        "from pelicanconf import *\n"
+        f"PATH = {str(ROOT / 'content')!r}\n"
+        "TIMEZONE = 'Asia/Palembang'\n"
+        "SOCIAL_PUBLISH = {**SOCIAL_PUBLISH, 'max_post': 3}\n"
+        "ARTICLE_URL = 'kelas/{title}/'\n"
+    )
+
+    result = invoke("check", "--settings", str(settings))
+
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert [line.split(":")[0] for line in lines] == [
+        "class_schedule",
+        "class_schedule",
+        "social_publish",
+    ]
+    assert "TIMEZONE 'Asia/Palembang' is not an IANA zone" in lines[0]
+    assert "ARTICLE_URL 'kelas/{title}/' cannot be filled in" in lines[1]
+    assert "unknown key SOCIAL_PUBLISH['max_post']" in lines[2]
+
+
+def test_a_settings_file_pelican_refuses_is_exit_2_too(tmp_path):
+    missing = tmp_path / "nothing-here.py"
+
+    result = invoke("check", "--settings", str(missing))
+
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"{missing}: not found (No such file or directory)"

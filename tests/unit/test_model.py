@@ -3,6 +3,7 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -73,6 +74,13 @@ def test_durations_in_indonesian_and_clock_form():
     assert parse_duration("1 jam 30 menit") == timedelta(minutes=90)
     assert parse_duration("1:30") == timedelta(minutes=90)
     assert parse_duration("sebentar") is None
+    assert parse_duration("1 jam dan 30 menit") == timedelta(minutes=90)
+    assert parse_duration("1 jam, 30 menit") == timedelta(minutes=90)
+
+
+@pytest.mark.parametrize("text", ["2 jam nada", "2 jam lagi", "dan 2 jam kira", "2 hari"])
+def test_a_duration_with_other_words_is_not_understood(text):
+    assert parse_duration(text) is None
 
 
 def test_several_teachers_in_order():

@@ -167,3 +167,18 @@ def test_missing_or_stale_copies_are_written_again(tmp_path):
     _, written = resize.make_variants(source, out, "kopi", WIDTHS, 80)
     assert written == 3
     assert not list(out.glob("*.part"))
+
+
+def test_a_file_that_is_not_an_image_is_unreadable(tmp_path):
+    source = tmp_path / "foto.jpg"
+    source.write_bytes(b"not a picture")
+    with pytest.raises(resize.UnreadablePhoto, match="could not be read as an image"):
+        resize.make_variants(source, tmp_path / "out", "foto", WIDTHS, 80)
+
+
+def test_an_output_that_cannot_be_written_is_not_called_unreadable(tmp_path):
+    source = make_photo(tmp_path / "kopi.jpg")
+    blocked = tmp_path / "out"
+    blocked.write_text("a file where the folder should be")
+    with pytest.raises(resize.PhotoNotWritten, match="could not be written to"):
+        resize.make_variants(source, blocked / "kopi", "kopi", WIDTHS, 80)
