@@ -243,13 +243,14 @@ def test(c, fast=False):
     c.run(f"{python} -m pytest -n 2 {marks}", pty=False)
 
 
-def _publishing(command: str, **options: Any) -> None:
+def _publishing(command: str, **flags: Any) -> None:
     """Run a publisher command with the production settings; its failures become exit codes."""
     from berbagi.publish import cli as publishing
 
     _, settings = _site_settings(CONFIG["settings_publish"])
+    baseline = {"baseline": flags.pop("baseline")} if "baseline" in flags else {}
     try:
-        getattr(publishing, command)(settings, **options)
+        getattr(publishing, command)(settings, publishing.Options(**flags), **baseline)
     except publishing.PublishFailed as failure:
         raise Exit(str(failure), code=failure.code) from None
 

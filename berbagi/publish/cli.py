@@ -6,7 +6,7 @@ import contextlib
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from .. import formatting
@@ -15,6 +15,7 @@ from . import plan as plans
 from . import send
 from .compose import template_length_problems
 from .ledger import (
+    ANNOUNCE_KINDS,
     PENDING,
     Ledger,
     LedgerError,
@@ -42,12 +43,24 @@ class PublishFailed(Exception):
 
 
 @dataclass(frozen=True)
+class Options:
+    """How one command runs, as its flags say; `sleep` and `environ` are swapped out by tests."""
+
+    dry_run: bool = False
+    max_posts: int | None = None
+    retry_pending: bool = False
+    sleep: Callable[[float], None] = time.sleep
+    environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
+
+
+@dataclass(frozen=True)
 class _Run:
     command: str
     settings: Settings
     plan: Plan
     now: datetime
     out: Callable[[str], None]
+    options: Options
 
     def say(self, message: str) -> None:
         self.out(f"{self.command}: {message}")
@@ -66,7 +79,9 @@ def check_templates(settings: Settings, networks: Sequence[Network]) -> None:
         raise SettingsError(problems)
 
 
-def _prepare(settings: Settings, command: str, out: Callable[[str], None]) -> _Run:
+def _prepare(
+    settings: Settings, command: str, out: Callable[[str], None], options: Options
+) -> _Run:
     try:
         check_templates(settings, list(NETWORKS.values()))
         plan = plans.read(settings.publish.plan_path)
@@ -75,7 +90,7 @@ def _prepare(settings: Settings, command: str, out: Callable[[str], None]) -> _R
     except PlanError as error:
         raise PublishFailed(f"{command}: {error}", EXIT_SETUP) from None
     now = settings.now().astimezone(settings.zone)
-    return _Run(command, settings, plan, now, out)
+    return _Run(command, settings, plan, now, out, options)
 
 
 def _ledger(run: _Run, create: bool = False) -> Ledger:
@@ -118,10 +133,9 @@ def _locked(run: _Run, dry_run: bool) -> Iterator[None]:
         raise PublishFailed(f"{run.command}: {error}", EXIT_SETUP) from None
 
 
-def _sender(
-    run: _Run, network: Network, dry_run: bool, environ: Mapping[str, str]
-) -> send.Sender | None:
-    if dry_run:
+def _sender(run: _Run, network: Network) -> send.Sender | None:
+    environ = run.options.environ
+    if run.options.dry_run:
         return None
     missing = network.missing_credentials(environ)
     if missing:
@@ -158,10 +172,8 @@ def _publish(
     pending: Sequence[Record],
     sender: send.Sender | None,
     network: Network,
-    max_posts: int | None,
-    sleep: Callable[[float], None],
 ) -> None:
-    cap = max_posts or run.settings.publish.max_posts
+    cap = run.options.max_posts or run.settings.publish.max_posts
     chosen, waiting = list(due[:cap]), len(due) - min(len(due), cap)
     _report_pending(run, pending)
     if not chosen:
@@ -173,7 +185,7 @@ def _publish(
         run.out("")
     else:
         for number, post in enumerate(chosen, start=1):
-            _send(run, ledger, sender, network, post, (number, len(chosen), waiting), sleep)
+            _send(run, ledger, sender, network, post, (number, len(chosen), waiting))
     if waiting:
         run.say(f"{waiting} more post(s) wait for the next run (at most {cap} per run)")
     if pending and sender is not None:
@@ -190,7 +202,6 @@ def _send(
     network: Network,
     post: Post,
     position: tuple[int, int, int],
-    sleep: Callable[[float], None],
 ) -> None:
     number, total, waiting = position
     # The intent is on disk before the request: a crash after Twitter accepted the post leaves
@@ -205,7 +216,12 @@ def _send(
 
     try:
         sent = send.post_with_retries(
-            sender, post.text, post.reply_to, run.settings.publish.retry_delays, sleep, on_retry
+            sender,
+            post.text,
+            post.reply_to,
+            run.settings.publish.retry_delays,
+            run.options.sleep,
+            on_retry,
         )
     except send.Duplicate as error:
         settle(record, None, None, run.now, duplicate=True)
@@ -266,67 +282,65 @@ def _explain(
     )
 
 
-def announce(
-    settings: Settings,
-    *,
-    dry_run: bool = False,
-    baseline: bool = False,
-    max_posts: int | None = None,
-    retry_pending: bool = False,
-    sleep: Callable[[float], None] = time.sleep,
-    out: Callable[[str], None] = print,
-    environ: Mapping[str, str] = os.environ,
+def _post_due(
+    run: _Run, due: Callable[[Ledger, Network], Sequence[Post]], pending_kinds: tuple[str, ...]
 ) -> None:
-    """Post the announcements and updates due in the plan, at most max_posts, recording each."""
-    run = _prepare(settings, "announce", out)
-    if baseline:
-        _baseline(run, dry_run)
-        return
+    """On each network in turn: work out what is due against the ledger, then post it."""
     for network in NETWORKS.values():
-        sender = _sender(run, network, dry_run, environ)
+        sender = _sender(run, network)
         with _locked(run, sender is None):
             ledger = _ledger(run)
-            due = plans.due_posts(
-                run.plan.items,
-                ledger,
-                run.now,
-                settings.publish.kinds,
-                network.name,
-                retry_pending,
-            )
-            pending = [] if retry_pending else ledger.pending()
-            _publish(run, ledger, due, pending, sender, network, max_posts, sleep)
+            pending = [] if run.options.retry_pending else ledger.pending(pending_kinds)
+            _publish(run, ledger, due(ledger, network), pending, sender, network)
+
+
+def announce(
+    settings: Settings,
+    options: Options = Options(),
+    *,
+    baseline: bool = False,
+    out: Callable[[str], None] = print,
+) -> None:
+    """Post the announcements and updates due in the plan, at most max_posts, recording each."""
+    run = _prepare(settings, "announce", out, options)
+    if baseline:
+        _baseline(run)
+        return
+
+    def due(ledger: Ledger, network: Network) -> list[Post]:
+        return plans.due_posts(
+            run.plan.items,
+            ledger,
+            run.now,
+            settings.publish.kinds,
+            network.name,
+            options.retry_pending,
+        )
+
+    _post_due(run, due, ANNOUNCE_KINDS)
 
 
 def remind(
-    settings: Settings,
-    *,
-    dry_run: bool = False,
-    max_posts: int | None = None,
-    retry_pending: bool = False,
-    sleep: Callable[[float], None] = time.sleep,
-    out: Callable[[str], None] = print,
-    environ: Mapping[str, str] = os.environ,
+    settings: Settings, options: Options = Options(), *, out: Callable[[str], None] = print
 ) -> None:
     """Post one reminder for each class starting within reminder_hours, recording each."""
-    run = _prepare(settings, "remind", out)
-    for network in NETWORKS.values():
-        sender = _sender(run, network, dry_run, environ)
-        with _locked(run, sender is None):
-            ledger = _ledger(run)
-            due = plans.due_reminders(
-                run.plan.items,
-                ledger,
-                run.now,
-                settings.publish.reminder_hours,
-                network.name,
-                retry_pending,
-            )
-            pending = [] if retry_pending else ledger.pending(("reminder",))
-            _publish(run, ledger, due, pending, sender, network, max_posts, sleep)
+    run = _prepare(settings, "remind", out, options)
+
+    def due(ledger: Ledger, network: Network) -> list[Post]:
+        return plans.due_reminders(
+            run.plan.items,
+            ledger,
+            run.now,
+            settings.publish.reminder_hours,
+            network.name,
+            options.retry_pending,
+        )
+
+    _post_due(run, due, ("reminder",))
 
 
-def _baseline(run: _Run, dry_run: bool) -> None:
+def _baseline(run: _Run) -> None:
+    dry_run = run.options.dry_run
     with _locked(run, dry_run):
         ledger = _ledger(run, create=True)
         records = [

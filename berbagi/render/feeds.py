@@ -11,6 +11,7 @@ from feedgen.feed import FeedGenerator
 
 from ..links import registration_url
 from ..model import Chapter, ClassEvent
+from ..settings import Settings
 from ..wording import (
     clean_text,
     headline,
@@ -40,6 +41,22 @@ class FeedSite:
     rss_url: str
     language: str = "id"
     chapter: Chapter | None = None  # for the "register via Twitter" link; None: plain text
+
+    @classmethod
+    def of(cls, settings: Settings) -> FeedSite:
+        """The chapter as CHAPTER, DEFAULT_LANG and CLASS_FEEDS describe it."""
+        return cls(
+            domain=settings.chapter.domain,
+            id_year=settings.feeds.id_year,
+            home_url=settings.absolute_url(),
+            title=settings.feeds.title,
+            subtitle=settings.feeds.subtitle,
+            author=settings.chapter.name,
+            atom_url=settings.absolute_url(settings.feeds.atom_path),
+            rss_url=settings.absolute_url(settings.feeds.rss_path),
+            language=settings.language,
+            chapter=settings.chapter,
+        )
 
 
 def feed_id(domain: str, id_year: int) -> str:

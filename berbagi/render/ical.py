@@ -10,6 +10,7 @@ from functools import lru_cache
 from icalendar import STATUS, TRANSP, Calendar, Event, Timezone, vDuration, vText
 
 from ..model import ClassEvent, ClassStatus
+from ..settings import Settings
 from ..wording import clean_text, description_text, headline, location_line, revised_at
 
 PRODID = "-//Berbagi//Kalender Kelas//ID"
@@ -33,6 +34,18 @@ class CalendarSite:
     name: str = ""
     description: str = ""
     refresh: timedelta = timedelta(hours=12)
+
+    @classmethod
+    def of(cls, settings: Settings) -> CalendarSite:
+        """The chapter as CHAPTER, TIMEZONE, DEFAULT_LANG and ICAL_FEED describe it."""
+        return cls(
+            domain=settings.chapter.domain,
+            zone=settings.zone,
+            language=settings.language,
+            name=settings.calendar.name,
+            description=settings.calendar.description,
+            refresh=settings.calendar.refresh,
+        )
 
 
 def event_uid(event: ClassEvent, domain: str) -> str:

@@ -12,25 +12,8 @@ from berbagi.glue import classes
 from berbagi.glue.output import write_output
 from berbagi.glue.state import class_articles, schedule_of, site_settings
 from berbagi.render.feeds import FeedSite, latest_entries, render_atom, render_rss
-from berbagi.settings import Settings
 
 logger = logging.getLogger(__name__)
-
-
-def feed_site(settings: Settings) -> FeedSite:
-    """The renderer's view of the chapter, from CHAPTER, DEFAULT_LANG and CLASS_FEEDS."""
-    return FeedSite(
-        domain=settings.chapter.domain,
-        id_year=settings.feeds.id_year,
-        home_url=settings.absolute_url(),
-        title=settings.feeds.title,
-        subtitle=settings.feeds.subtitle,
-        author=settings.chapter.name,
-        atom_url=settings.absolute_url(settings.feeds.atom_path),
-        rss_url=settings.absolute_url(settings.feeds.rss_path),
-        language=settings.language,
-        chapter=settings.chapter,
-    )
 
 
 class ClassFeedsGenerator(Generator):  # type: ignore[misc]
@@ -39,7 +22,7 @@ class ClassFeedsGenerator(Generator):  # type: ignore[misc]
     def generate_output(self, writer: Any) -> None:
         settings = site_settings(self.settings)
         schedule = schedule_of(self.context)
-        site = feed_site(settings)
+        site = FeedSite.of(settings)
         events = latest_entries(schedule.all if schedule else (), settings.feeds.max_entries)
         articles = class_articles(self.context)
         # Bodies with links made absolute, as a feed reader needs them.
@@ -71,7 +54,7 @@ def setup_templates(generator: Any) -> None:
     env = getattr(generator, "env", None)
     if env is None:
         return
-    site = feed_site(site_settings(generator.settings))
+    site = FeedSite.of(site_settings(generator.settings))
     env.globals["class_feeds"] = {"title": site.title, "atom": site.atom_url, "rss": site.rss_url}
 
 

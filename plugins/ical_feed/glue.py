@@ -19,24 +19,11 @@ from berbagi.glue.output import Fingerprints, source_version, write_output
 from berbagi.glue.state import schedule_of, site_settings
 from berbagi.model import ClassEvent
 from berbagi.render.ical import CalendarSite, render_calendar, render_class_calendar
-from berbagi.settings import Settings
 from berbagi.urls import class_calendar_path, url_for
 
 logger = logging.getLogger(__name__)
 
 FINGERPRINTS_FILE = "ical_feed-fingerprints.json"
-
-
-def calendar_site(settings: Settings) -> CalendarSite:
-    """The renderer's view of the chapter, from CHAPTER, TIMEZONE, DEFAULT_LANG and ICAL_FEED."""
-    return CalendarSite(
-        domain=settings.chapter.domain,
-        zone=settings.zone,
-        language=settings.language,
-        name=settings.calendar.name,
-        description=settings.calendar.description,
-        refresh=settings.calendar.refresh,
-    )
 
 
 def _renderer_version() -> str:
@@ -54,7 +41,7 @@ class CalendarGenerator(Generator):  # type: ignore[misc]
     def generate_output(self, writer: Any) -> None:
         settings = site_settings(self.settings)
         schedule = schedule_of(self.context)
-        site = calendar_site(settings)
+        site = CalendarSite.of(settings)
         published = schedule.all if schedule else ()
         write_output(self.output_path, settings.calendar.path, render_calendar(published, site))
         written = Fingerprints(

@@ -98,10 +98,12 @@ def created(twitter, *ids: str) -> None:
         twitter.post(TWEETS, status=201, json={"data": {"id": tweet_id, "text": "..."}})
 
 
-def announce(settings, **options) -> list[str]:
+def announce(settings, baseline=False, **flags) -> list[str]:
+    """`invoke announce` with these flags; retries do not wait."""
     lines: list[str] = []
-    options.setdefault("sleep", lambda seconds: None)
-    cli.announce(kit_settings(settings), out=lines.append, **options)
+    flags.setdefault("sleep", lambda seconds: None)
+    options = cli.Options(**flags)
+    cli.announce(kit_settings(settings), options, baseline=baseline, out=lines.append)
     return lines
 
 
@@ -325,7 +327,9 @@ def test_crash_between_post_and_ledger_write_is_reported_not_reposted(
     created(twitter, "102")
     with pytest.raises(cli.PublishFailed) as restart:
         lines = []
-        cli.announce(kit_settings(settings), out=lines.append, sleep=lambda seconds: None)
+        cli.announce(
+            kit_settings(settings), cli.Options(sleep=lambda seconds: None), out=lines.append
+        )
 
     assert restart.value.code == cli.EXIT_ATTENTION
     assert lines[0].startswith(

@@ -13,6 +13,8 @@ from berbagi.publish import cli
 from berbagi.publish.networks.x import CREDENTIALS
 from berbagi.settings import load as kit_settings
 
+NO_WAITING = cli.Options(sleep=lambda seconds: None)
+
 TWEETS = "https://api.twitter.com/2/tweets"
 EVENING_BEFORE = "2026-12-04T19:00:00+07:00"  # the sample's Jurnalistik Foto starts 5 Dec 14.00
 
@@ -45,8 +47,8 @@ def test_reminder_is_posted_once_as_a_reply_to_the_announcement(
 
     with responses.RequestsMock() as twitter:
         twitter.post(TWEETS, status=201, json={"data": {"id": "1401", "text": "..."}})
-        cli.remind(kit_settings(settings), out=lines.append, sleep=lambda seconds: None)
-        cli.remind(kit_settings(settings), out=lines.append, sleep=lambda seconds: None)
+        cli.remind(kit_settings(settings), NO_WAITING, out=lines.append)
+        cli.remind(kit_settings(settings), NO_WAITING, out=lines.append)
 
         assert len(twitter.calls) == 1
         body = json.loads(twitter.calls[0].request.body)
