@@ -130,7 +130,13 @@ def livereload(c):
 
     build(c)
     server = Server()
-    watched = ["pelicanconf.py", "content/**/*", "theme/**/*", "plugins/**/*.py"]
+    watched = [
+        "pelicanconf.py",
+        "content/**/*",
+        "theme/**/*",
+        "plugins/**/*.py",
+        "berbagi/**/*.py",
+    ]
 
     def rebuild_quietly():
         try:

@@ -7,7 +7,6 @@ import json
 import logging
 import os
 import resource
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -40,8 +39,7 @@ def _count_articles(generator: Any) -> None:
 
 def _berbagi_build(args: argparse.Namespace) -> tuple[dict, Any]:
     """Our pelicanconf.py, theme and plugins, pointed at the generated content."""
-    sys.path.insert(0, str(ROOT / "plugins"))
-    from class_schedule import runner  # noqa: PLC0415
+    from berbagi.glue import runner  # noqa: PLC0415
 
     settings = runner.load_settings(
         str(ROOT / "pelicanconf.py"),

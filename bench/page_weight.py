@@ -7,7 +7,6 @@ import gzip
 import json
 import os
 import re
-import sys
 import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -187,8 +186,7 @@ def measure(output: Path, page: str, own_hosts: set[str]) -> PageWeight:
 
 def build_sample(output: Path, cache: Path, now: str) -> dict:
     """Build content/ with the repo's pelicanconf.py; return the settings used."""
-    sys.path.insert(0, str(ROOT / "plugins"))
-    from class_schedule import runner  # noqa: PLC0415
+    from berbagi.glue import runner  # noqa: PLC0415
 
     os.environ["BERBAGI_NOW"] = now
     settings = runner.load_settings(
