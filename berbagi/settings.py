@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import urls
-from .model import Chapter, is_web_url
+from .model import TWITTER_HANDLE, Chapter, is_web_url
 from .publish.compose import KINDS as TEMPLATE_NAMES
 from .publish.compose import TEMPLATES, template_problem
 from .wording import words
@@ -25,6 +25,7 @@ from .wording import words
 NOW_ENVIRONMENT_VARIABLE = "BERBAGI_NOW"
 SUPPORTED_LANGUAGES = ("id", "en")
 # A bare host name: calendar UIDs and feed ids are built from it, so a scheme or path would leak in.
+HASHTAG = re.compile(r"^\w+$")
 DOMAIN = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}$")
 CHAPTER_REQUIRED = ("name", "short_name", "city", "twitter", "hashtag", "domain", "site_url")
 CHAPTER_OPTIONAL = ("founded", "email")
@@ -227,35 +228,40 @@ def _chapter(problems: _Problems, raw: Any) -> Chapter:
         problems.add(plugin, "CHAPTER must be a dict like CHAPTER = {'name': ..., ...}")
         raw = {}
     values: dict[str, str] = {}
-    for key in CHAPTER_REQUIRED:
-        value = raw.get(key)
-        if not isinstance(value, str) or not value.strip():
-            problems.add(plugin, f"CHAPTER['{key}'] is missing in the settings")
-            value = "x"
-        values[key] = value.strip()
-    for key in CHAPTER_OPTIONAL:
+    for key in (*CHAPTER_REQUIRED, *CHAPTER_OPTIONAL):
         value = raw.get(key, "")
         if not isinstance(value, str):
             problems.add(plugin, f"CHAPTER['{key}'] must be text")
             value = ""
+        elif key in CHAPTER_REQUIRED and not value.strip():
+            problems.add(plugin, f"CHAPTER['{key}'] is missing in the settings")
         values[key] = value.strip()
     for unknown in sorted(set(raw) - set(CHAPTER_REQUIRED) - set(CHAPTER_OPTIONAL), key=str):
         problems.add(plugin, f"unknown key CHAPTER['{unknown}']")
-    if values["domain"] != "x" and not DOMAIN.match(values["domain"]):
+    domain, site_url = values["domain"], values["site_url"]
+    if domain and not DOMAIN.match(domain):
         problems.add(
             plugin,
-            f"CHAPTER['domain'] '{values['domain']}' must be a bare lower-case host name like "
+            f"CHAPTER['domain'] '{domain}' must be a bare lower-case host name like "
             "palembang.akademiberbagi.org (no https://, no path)",
         )
-    if values["site_url"] != "x" and not is_web_url(values["site_url"]):
+    if site_url and not is_web_url(site_url):
         problems.add(
             plugin,
-            f"CHAPTER['site_url'] '{values['site_url']}' must be an absolute address like "
+            f"CHAPTER['site_url'] '{site_url}' must be an absolute address like "
             "https://palembang.akademiberbagi.org",
         )
-    values["site_url"] = values["site_url"].rstrip("/")
+    values["site_url"] = site_url.rstrip("/")
     values["twitter"] = values["twitter"].lstrip("@")
     values["hashtag"] = values["hashtag"].lstrip("#")
+    if values["twitter"] and not TWITTER_HANDLE.match(values["twitter"]):
+        problems.add(
+            plugin, f"CHAPTER['twitter'] '{values['twitter']}' is not a handle like AkberPLB"
+        )
+    if values["hashtag"] and not HASHTAG.match(values["hashtag"]):
+        problems.add(
+            plugin, f"CHAPTER['hashtag'] '{values['hashtag']}' is not a hashtag like AkberPLB"
+        )
     return Chapter(**values)
 
 

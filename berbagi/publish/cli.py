@@ -13,7 +13,6 @@ from .. import formatting
 from ..settings import Settings, SettingsError
 from . import plan as plans
 from . import send
-from .compose import template_length_problems
 from .ledger import (
     ANNOUNCE_KINDS,
     PENDING,
@@ -25,7 +24,7 @@ from .ledger import (
     new_record,
     settle,
 )
-from .networks import NETWORKS, Network
+from .networks import NETWORKS, Network, check_templates
 from .plan import Plan, PlanError, Post
 
 EXIT_FAILED = 1  # Twitter refused or was unreachable; whatever did go out is recorded
@@ -66,24 +65,11 @@ class _Run:
         self.out(f"{self.command}: {message}")
 
 
-def check_templates(settings: Settings, networks: Sequence[Network]) -> None:
-    """Refuse templates whose fixed text leaves no room for a title on some network."""
-    problems = [
-        problem
-        for network in networks
-        for problem in template_length_problems(
-            settings.publish.templates, settings.chapter, network.rules, network.title
-        )
-    ]
-    if problems:
-        raise SettingsError(problems)
-
-
 def _prepare(
     settings: Settings, command: str, out: Callable[[str], None], options: Options
 ) -> _Run:
     try:
-        check_templates(settings, list(NETWORKS.values()))
+        check_templates(settings)
         plan = plans.read(settings.publish.plan_path)
     except SettingsError as error:
         raise PublishFailed(str(error), EXIT_SETUP) from None

@@ -58,10 +58,9 @@ def check_templates(pelican_object: Any) -> None:
     """
     settings = site_settings(pelican_object.settings)
     if settings.publish.write_plan:
-        from berbagi.publish.cli import check_templates as check
-        from berbagi.publish.networks import NETWORKS
+        from berbagi.publish.networks import check_templates as check
 
-        check(settings, list(NETWORKS.values()))
+        check(settings)
 
 
 def _remove(path: Path) -> None:

@@ -160,3 +160,20 @@ def test_a_class_address_that_cannot_work_is_refused_at_start(
     assert failure.value.code == runner.EXIT_SETTINGS
     assert any(named in problem for problem in failure.value.problems), failure.value.problems
     assert not list(tmp_path.glob("output/**/*.html"))  # refused before anything was written
+
+
+def test_a_production_build_reads_the_settings_once_and_the_clock_once(
+    build_site, monkeypatch, tmp_path
+):
+    from berbagi.glue import state
+    from berbagi.settings import Settings
+
+    loads: list[object] = []
+    clock_reads: list[object] = []
+    real_load, real_now = state.load, Settings.now
+    monkeypatch.setattr(state, "load", lambda raw: loads.append(raw) or real_load(raw))
+    monkeypatch.setattr(Settings, "now", lambda self: clock_reads.append(self) or real_now(self))
+
+    build_site(SOCIAL_PUBLISH={"write_plan": True, "ledger": str(tmp_path / "ledger.json")})
+
+    assert (len(loads), len(clock_reads)) == (1, 1)

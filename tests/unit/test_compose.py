@@ -155,6 +155,25 @@ def test_unknown_placeholder_fails_the_build(build_site):
         build_site(SOCIAL_PUBLISH={"templates": {"page": "{judul} {url}"}})
 
 
+def test_a_template_without_room_for_a_title_stops_a_production_build(build_site, tmp_path):
+    wordy = "Jangan lewatkan kelas gratis kami yang sangat menarik minggu ini! " * 4
+    social = {"templates": {"reminder": wordy + "{title} {url}"}}
+    # A local build composes nothing, so it does not measure either.
+    build_site(SOCIAL_PUBLISH=social)
+
+    with pytest.raises(BuildFailed) as failure:
+        build_site(
+            SOCIAL_PUBLISH={**social, "write_plan": True, "ledger": str(tmp_path / "l.json")}
+        )
+
+    assert failure.value.code == 2
+    (problem,) = failure.value.problems
+    assert problem.startswith(
+        "social_publish: SOCIAL_PUBLISH['templates']['reminder'] leaves no room for the title "
+        "on X (Twitter): its fixed text weighs "
+    )
+
+
 pieces = st.sampled_from(
     [
         "…",

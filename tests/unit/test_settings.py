@@ -114,6 +114,9 @@ def test_the_clock_is_read_only_when_asked_and_a_fixed_now_wins(monkeypatch):
         ({"CHAPTER": {**CHAPTER, "domain": "https://x.example"}}, "CHAPTER['domain']"),
         ({"CHAPTER": {**CHAPTER, "site_url": "/"}}, "CHAPTER['site_url']"),
         ({"CHAPTER": {**CHAPTER, "hastag": "x"}}, "unknown key CHAPTER['hastag']"),
+        ({"CHAPTER": {**CHAPTER, "twitter": "Akber PLB"}}, "CHAPTER['twitter'] 'Akber PLB'"),
+        ({"CHAPTER": {**CHAPTER, "hashtag": "#Akber-PLB"}}, "CHAPTER['hashtag'] 'Akber-PLB'"),
+        ({"CHAPTER": {**CHAPTER, "name": 3}}, "CHAPTER['name'] must be text"),
         ({"CHAPTER": {k: v for k, v in CHAPTER.items() if k != "city"}}, "CHAPTER['city']"),
     ],
 )

@@ -11,7 +11,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ...model import Chapter
-from ..compose import TextRules
+from ...settings import Settings, SettingsError
+from ..compose import TextRules, template_length_problems
 from ..send import Sender
 
 
@@ -37,3 +38,20 @@ def _registry() -> dict[str, Network]:
 
 
 NETWORKS: Mapping[str, Network] = _registry()
+
+
+def check_templates(settings: Settings) -> None:
+    """Refuse templates whose fixed text leaves no room for a title on some network.
+
+    Measured only where posts are composed (production builds, announce, remind): measuring
+    imports each network's counting library, which a local build never needs.
+    """
+    problems = [
+        problem
+        for network in NETWORKS.values()
+        for problem in template_length_problems(
+            settings.publish.templates, settings.chapter, network.rules, network.title
+        )
+    ]
+    if problems:
+        raise SettingsError(problems)
