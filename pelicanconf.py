@@ -115,16 +115,19 @@ CLASS_FEEDS = {
     "max_entries": 50,  # the classes announced or changed most recently
 }
 
-# --- Announcing classes on Twitter (README: "Publishing and announcing"). ------------------------
-# Listed last, so its plan sees what every other plugin did. No build ever posts: a production
-# build only writes the plan that `invoke announce` and `invoke remind` read.
+# --- Announcing classes (README: "Publishing and announcing"). ---------------------------------
+# No build ever posts: a production build only writes the plan that `invoke announce` and
+# `invoke remind` read.
 PLUGINS = [*PLUGINS, "social_publish"]
 SOCIAL_PUBLISH = {
     "write_plan": False,  # publishconf.py turns it on; local builds never lead to a post
     "ledger": "announcements.json",  # what was posted; committed with the site
     "kinds": ["class"],  # add "page" to announce new pages as well
-    "max_posts": 3,  # per run; the rest wait for the next run
+    "max_posts": 3,  # announcements and updates per run; the rest wait for the next run
+    "max_reminders": 10,  # reminders per run; one that does not fit fails the run, loudly
     "reminder_hours": 24,  # `invoke remind` reminds of classes starting this soon
+    # X's prepaid prices (2026), for the dry run's cost estimate; every class post has a link.
+    "prices": {"twitter": {"currency": "USD", "post": 0.015, "post_with_link": 0.20}},
     # Texts by name (announcement, cancelled, postponed, rescheduled, reminder, page), e.g.
     # {"announcement": "Kelas baru: {title}, {date} {time} di {venue}. {url} {hashtag}"}.
     "templates": {},

@@ -319,31 +319,68 @@ def publish(c):
     print(f"publish: pushed {output} to the {branch} branch")
 
 
+def _cap(max_posts: str | None) -> int | None:
+    from berbagi.publish import cli as publishing
+
+    try:
+        return publishing.parse_cap(max_posts)
+    except publishing.PublishFailed as failure:
+        raise Exit(str(failure), code=failure.code) from None
+
+
 @task(
     help={
-        "dry-run": "print the posts with their weighted lengths; post and record nothing",
+        "dry-run": "print the posts with their lengths and estimated cost; post and record nothing",
         "baseline": "record everything current as already announced, without posting",
         "max-posts": "post at most this many now (default: SOCIAL_PUBLISH['max_posts'])",
         "retry-pending": "send again posts left pending by a crash (see the README first)",
     }
 )
-def announce(c, dry_run=False, baseline=False, max_posts=0, retry_pending=False):
+def announce(c, dry_run=False, baseline=False, max_posts=None, retry_pending=False):
     """Post new classes and changes found by the last production build, and record them."""
     _publishing(
         "announce",
         dry_run=dry_run,
         baseline=baseline,
-        max_posts=int(max_posts) or None,
+        max_posts=_cap(max_posts),
         retry_pending=retry_pending,
     )
 
 
 @task(
     help={
-        "dry-run": "print the reminders with their weighted lengths; post and record nothing",
+        "dry-run": "print the reminders with their lengths and estimated cost; post nothing",
+        "max-posts": "remind of at most this many now (default: SOCIAL_PUBLISH['max_reminders'])",
         "retry-pending": "send again reminders left pending by a crash (see the README first)",
     }
 )
-def remind(c, dry_run=False, retry_pending=False):
+def remind(c, dry_run=False, max_posts=None, retry_pending=False):
     """Post one reminder for each class starting within the next 24 hours."""
-    _publishing("remind", dry_run=dry_run, retry_pending=retry_pending)
+    _publishing("remind", dry_run=dry_run, max_posts=_cap(max_posts), retry_pending=retry_pending)
+
+
+@task(
+    help={
+        "slug": "the class (or page:slug) whose post was left pending",
+        "posted": "the post's address, when it is on the account",
+        "not-posted": "the post is not on the account; the next run sends it if still due",
+        "kind": "announcement, update or reminder, when the slug has several pending",
+        "network": "twitter, ..., when the slug is pending on several networks",
+    }
+)
+def settle(c, slug, posted="", not_posted=False, kind="", network=""):
+    """Record by hand whether a post left pending by a crash went out (see the README)."""
+    from berbagi.publish import cli as publishing
+
+    _, settings = _site_settings(CONFIG["settings_publish"])
+    try:
+        publishing.settle(
+            settings,
+            slug,
+            posted_url=posted or None,
+            not_posted=not_posted,
+            kind=kind or None,
+            network=network or None,
+        )
+    except publishing.PublishFailed as failure:
+        raise Exit(str(failure), code=failure.code) from None

@@ -68,10 +68,16 @@ PUBLISH_DEFAULTS: dict[str, Any] = {
     "ledger": "announcements.json",
     # What gets announced: "class" (new classes and their changes), "page" (new pages).
     "kinds": ["class"],
-    "max_posts": 3,  # per run; the rest wait for the next run
+    "max_posts": 3,  # announcements and updates per run; the rest wait for the next run
+    # Reminders per run: they cannot wait for the next run, so the cap is higher; one that does
+    # not fit is reported and the run fails, so that somebody runs `invoke remind` again.
+    "max_reminders": 10,
     "reminder_hours": 24,  # `invoke remind` posts for classes starting this soon
     "retry_delays": [2, 8],  # seconds to wait before each retry after a 5xx or network error
     "templates": {},  # overrides of the default texts by name; see publish/compose.py TEMPLATES
+    # What a post costs, per network, for the dry run's estimate. X sells prepaid credits since
+    # February 2026 (its pricing page: 0.015 USD a post, 0.20 USD a post with a link).
+    "prices": {"twitter": {"currency": "USD", "post": 0.015, "post_with_link": 0.20}},
 }
 PUBLISH_KINDS = ("class", "page")
 PLAN_FILE = "announce-plan.json"
@@ -121,15 +127,26 @@ class PhotoSettings:
 
 
 @dataclass(frozen=True)
+class Price:
+    """What one post costs on a network: with a link, or without one."""
+
+    currency: str
+    post: float
+    post_with_link: float
+
+
+@dataclass(frozen=True)
 class PublishSettings:
     write_plan: bool
     plan_path: Path
     ledger_path: Path
     kinds: tuple[str, ...]
     max_posts: int
+    max_reminders: int
     reminder_hours: int
     retry_delays: tuple[float, ...]
     templates: Mapping[str, str]
+    prices: Mapping[str, Price]
 
     @property
     def lock_path(self) -> Path:
@@ -442,6 +459,29 @@ def _templates(problems: _Problems, raw: Any, language: str) -> dict[str, str]:
     return templates
 
 
+def _prices(problems: _Problems, raw: Any) -> dict[str, Price]:
+    example = "{'twitter': {'currency': 'USD', 'post': 0.015, 'post_with_link': 0.20}}"
+    if not isinstance(raw, Mapping):
+        problems.add("social_publish", f"SOCIAL_PUBLISH['prices'] must be a dict like {example}")
+        return {}
+    prices = {}
+    for network, price in raw.items():
+        key = f"SOCIAL_PUBLISH['prices']['{network}']"
+        fields = ("currency", "post", "post_with_link")
+        if not isinstance(price, Mapping) or set(price) != set(fields):
+            problems.add("social_publish", f"{key} must name {', '.join(fields)}, like {example}")
+            continue
+        amounts = (price["post"], price["post_with_link"])
+        if not isinstance(price["currency"], str) or not all(
+            isinstance(amount, int | float) and not isinstance(amount, bool) and amount >= 0
+            for amount in amounts
+        ):
+            problems.add("social_publish", f"{key} needs a currency name and amounts of at least 0")
+            continue
+        prices[str(network)] = Price(price["currency"], float(amounts[0]), float(amounts[1]))
+    return prices
+
+
 def _publish(
     problems: _Problems, raw: Mapping[str, Any], site_folder: Path, language: str
 ) -> PublishSettings:
@@ -456,7 +496,7 @@ def _publish(
             f"{setting}['kinds'] must list some of {', '.join(PUBLISH_KINDS)}, not {kinds!r}",
         )
         kinds = PUBLISH_DEFAULTS["kinds"]
-    for key in ("max_posts", "reminder_hours"):
+    for key in ("max_posts", "max_reminders", "reminder_hours"):
         if not _whole_number(values[key], 1):
             problems.add(
                 plugin,
@@ -484,9 +524,11 @@ def _publish(
         ledger_path=_file_path(problems, site_folder, values["ledger"], "ledger"),
         kinds=tuple(kinds),
         max_posts=values["max_posts"],
+        max_reminders=values["max_reminders"],
         reminder_hours=values["reminder_hours"],
         retry_delays=tuple(float(d) for d in delays),
         templates=_templates(problems, values["templates"], language),
+        prices=_prices(problems, values["prices"]),
     )
 
 

@@ -1,9 +1,10 @@
-"""What `invoke announce` and `invoke remind` do: the only place that posts."""
+"""What `invoke announce`, `invoke remind` and `invoke settle` do: the only place that posts."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -14,7 +15,6 @@ from ..settings import Settings, SettingsError
 from . import plan as plans
 from . import send
 from .ledger import (
-    ANNOUNCE_KINDS,
     PENDING,
     Ledger,
     LedgerError,
@@ -22,15 +22,18 @@ from .ledger import (
     chapter_identity,
     exclusive,
     new_record,
-    settle,
+)
+from .ledger import (
+    settle as settle_record,
 )
 from .networks import NETWORKS, Network, check_templates
 from .plan import Plan, PlanError, Post
 
-EXIT_FAILED = 1  # Twitter refused or was unreachable; whatever did go out is recorded
-EXIT_SETUP = 2  # fix something first: plan, ledger, credentials or permissions, settings
-EXIT_ATTENTION = 3  # a post may have gone out just before a crash; see the README
+EXIT_FAILED = 1  # a network refused or was unreachable, or a reminder did not fit; all recorded
+EXIT_SETUP = 2  # fix something first: plan, ledger, credentials, credits, settings, flags
+EXIT_ATTENTION = 3  # a post may have gone out just before a crash: `invoke settle` it
 README_SECTION = 'README, "Publishing and announcing"'
+LINK = re.compile(r"https?://")
 
 
 class PublishFailed(Exception):
@@ -65,9 +68,27 @@ class _Run:
         self.out(f"{self.command}: {message}")
 
 
+def parse_cap(text: str | int | None) -> int | None:
+    """`--max-posts` as given on the command line: None, or a whole number of at least 1."""
+    if text is None or text == "":
+        return None
+    value = str(text).strip()
+    if not value.isdigit() or int(value) < 1:
+        raise PublishFailed(
+            f"--max-posts must be a whole number of at least 1, not {text!r}", EXIT_SETUP
+        )
+    return int(value)
+
+
 def _prepare(
     settings: Settings, command: str, out: Callable[[str], None], options: Options
 ) -> _Run:
+    cap = options.max_posts
+    if cap is not None and (isinstance(cap, bool) or not isinstance(cap, int) or cap < 1):
+        raise PublishFailed(
+            f"{command}: --max-posts must be a whole number of at least 1, not {cap!r}",
+            EXIT_SETUP,
+        )
     try:
         check_templates(settings)
         plan = plans.read(settings.publish.plan_path)
@@ -145,40 +166,56 @@ def _header(number: int, total: int, post: Post, limit: int) -> str:
 def _report_pending(run: _Run, pending: Sequence[Record]) -> None:
     for record in pending:
         run.say(
-            f"{record.describe()} may have been posted at {record.recorded_at} just "
-            "before a run stopped; it is not posted again until you resolve it "
+            f"{record.describe()} on {record.network} may have been posted at "
+            f"{record.recorded_at} just before a run stopped; it is not posted again until you "
+            f"settle it: `invoke settle {record.slug} --posted URL` if it is on the account, "
+            f"`invoke settle {record.slug} --not-posted` if not "
             f"({README_SECTION}, after a crash)"
         )
+
+
+def _estimate(run: _Run, network: Network, posts: Sequence[Post]) -> str:
+    """ ", about 0.60 USD (0.20 a post with a link)" from SOCIAL_PUBLISH['prices']."""
+    price = run.settings.publish.prices.get(network.name)
+    if price is None:
+        return ""
+    linked = sum(1 for post in posts if LINK.search(post.text))
+    total = linked * price.post_with_link + (len(posts) - linked) * price.post
+    each = [f"{_money(price.post_with_link)} a post with a link"] if linked else []
+    each += [f"{_money(price.post)} a post without"] if linked < len(posts) else []
+    return f", about {_money(total)} {price.currency} ({', '.join(each)})"
+
+
+def _money(amount: float) -> str:
+    """0.2 as "0.20", 0.015 as "0.015": cents always, a third decimal when there is one."""
+    text = f"{amount:.3f}"
+    return text[:-1] if text.endswith("0") else text
 
 
 def _publish(
     run: _Run,
     ledger: Ledger,
     due: Sequence[Post],
-    pending: Sequence[Record],
     sender: send.Sender | None,
     network: Network,
-) -> None:
-    cap = run.options.max_posts or run.settings.publish.max_posts
-    chosen, waiting = list(due[:cap]), len(due) - min(len(due), cap)
-    _report_pending(run, pending)
+    cap: int,
+) -> list[Post]:
+    """Send (or, in a dry run, show) the first `cap` posts; returns the ones left over."""
+    chosen, left = list(due[:cap]), list(due[cap:])
     if not chosen:
-        run.say("nothing to post")
+        run.say(f"nothing to post on {network.title}")
     elif sender is None:
-        run.say(f"dry run: {len(chosen)} post(s) would be sent; nothing is posted or recorded")
+        run.say(
+            f"dry run on {network.title}: {len(chosen)} post(s) would be sent"
+            f"{_estimate(run, network, chosen)}; nothing is posted or recorded"
+        )
         for number, post in enumerate(chosen, start=1):
             run.out(f"\n{_header(number, len(chosen), post, network.rules.limit)}\n{post.text}")
         run.out("")
     else:
         for number, post in enumerate(chosen, start=1):
-            _send(run, ledger, sender, network, post, (number, len(chosen), waiting))
-    if waiting:
-        run.say(f"{waiting} more post(s) wait for the next run (at most {cap} per run)")
-    if pending and sender is not None:
-        raise PublishFailed(
-            f"{run.command}: {len(pending)} post(s) need checking by hand (see above)",
-            EXIT_ATTENTION,
-        )
+            _send(run, ledger, sender, network, post, (number, len(chosen), len(left)))
+    return left
 
 
 def _send(
@@ -210,31 +247,33 @@ def _send(
             on_retry,
         )
     except send.Duplicate as error:
-        settle(record, None, None, run.now, duplicate=True)
+        settle_record(record, None, None, run.now, duplicate=True)
         _save(run, ledger)
         run.say(f"{post.describe()}: {error}; recorded as posted")
         return
     except send.SendError as error:
-        ledger.forget(record)
+        ledger.forget(record)  # the network said no: nothing went out
         _save(run, ledger)
         raise PublishFailed(
             _explain(run, error, post, network, (number, total, waiting)), _code(error)
         ) from None
-    settle(record, sent.post_id, sent.url, run.now)
+    settle_record(record, sent.post_id, sent.url, run.now)
     try:
         _save(run, ledger)
     except OSError as error:
         raise PublishFailed(
             f"{run.command}: posted {post.describe()} as {sent.url} but could not record it "
             f"({error}). The ledger keeps it as pending, so it will not be posted again; "
-            f"mark it posted with post id {sent.post_id} ({README_SECTION}, after a crash).",
+            f"once the disk is fixed, run `invoke settle {post.slug} --posted {sent.url}`.",
             EXIT_ATTENTION,
         ) from None
     run.say(f"posted {post.describe()}: {sent.url}")
 
 
 def _code(error: send.SendError) -> int:
-    return EXIT_SETUP if isinstance(error, send.NotAllowed) else EXIT_FAILED
+    if isinstance(error, send.NotAllowed | send.PaymentRequired):
+        return EXIT_SETUP
+    return EXIT_FAILED
 
 
 def _explain(
@@ -247,7 +286,7 @@ def _explain(
     number, total, waiting = position
     done = f"{number - 1} of {total} post(s) went out and are recorded"
     left = total - number + 1 + waiting
-    if isinstance(error, send.NotAllowed):
+    if isinstance(error, send.NotAllowed | send.PaymentRequired):
         return f"{run.command}: {error}. {done}; nothing else was recorded as sent."
     if isinstance(error, send.RateLimited):
         when = ""
@@ -268,16 +307,74 @@ def _explain(
     )
 
 
+def _retry_or_drop(
+    run: _Run, ledger: Ledger, pending: Sequence[Record], due: Sequence[Post]
+) -> list[Record]:
+    """With --retry-pending: the pending records that are neither sent again now nor dropped.
+
+    A reminder whose class has started is of no use to anyone any more: it is dropped, and said
+    so. Anything else that cannot be sent again waits for `invoke settle`.
+    """
+    retried = {(post.slug, post.kind) for post in due}
+    left = []
+    for record in pending:
+        if (record.slug, record.kind) in retried:
+            continue
+        start = record.state.get("start")
+        if record.kind == "reminder" and start and datetime.fromisoformat(start) <= run.now:
+            verb = "would drop" if run.options.dry_run else "dropped"
+            run.say(f"{verb} the pending reminder for {record.slug}: the class started at {start}")
+            if not run.options.dry_run:
+                ledger.forget(record)
+                _save(run, ledger)
+            continue
+        left.append(record)
+    return left
+
+
 def _post_due(
-    run: _Run, due: Callable[[Ledger, Network], Sequence[Post]], pending_kinds: tuple[str, ...]
+    run: _Run,
+    due: Callable[[Ledger, Network], Sequence[Post]],
+    cap: int,
+    late_when_left: bool,
 ) -> None:
-    """On each network in turn: work out what is due against the ledger, then post it."""
+    """On each network in turn: what is due against the ledger, then post it.
+
+    Every pending record of the network is listed, whatever its kind; they fail the run (exit 3)
+    until settled. `late_when_left`: posts that do not fit under the cap are reminders that will
+    come too late, which fails the run (exit 1) instead of quietly waiting.
+    """
+    attention: list[Record] = []
+    late: list[Post] = []
     for network in NETWORKS.values():
         sender = _sender(run, network)
         with _locked(run, sender is None):
             ledger = _ledger(run)
-            pending = [] if run.options.retry_pending else ledger.pending(pending_kinds)
-            _publish(run, ledger, due(ledger, network), pending, sender, network)
+            posts = due(ledger, network)
+            pending = [r for r in ledger.pending() if r.network == network.name]
+            if run.options.retry_pending:
+                pending = _retry_or_drop(run, ledger, pending, posts)
+            _report_pending(run, pending)
+            left = _publish(run, ledger, posts, sender, network, cap)
+        if left and late_when_left:
+            late += left
+        elif left:
+            run.say(f"{len(left)} more post(s) wait for the next run (at most {cap} per run)")
+        if sender is not None:
+            attention += pending
+    if late:
+        starts = ", ".join(f"{post.slug} ({post.state['start']})" for post in late)
+        run.say(
+            f"{len(late)} reminder(s) did not fit in this run (at most {cap}): {starts}. Run "
+            "`invoke remind` again before they start, or raise SOCIAL_PUBLISH['max_reminders']"
+        )
+    if attention:
+        raise PublishFailed(
+            f"{run.command}: {len(attention)} post(s) need settling by hand (see above)",
+            EXIT_ATTENTION,
+        )
+    if late and not run.options.dry_run:
+        raise PublishFailed(f"{run.command}: {len(late)} reminder(s) not sent", EXIT_FAILED)
 
 
 def announce(
@@ -303,7 +400,7 @@ def announce(
             options.retry_pending,
         )
 
-    _post_due(run, due, ANNOUNCE_KINDS)
+    _post_due(run, due, options.max_posts or settings.publish.max_posts, late_when_left=False)
 
 
 def remind(
@@ -322,7 +419,7 @@ def remind(
             options.retry_pending,
         )
 
-    _post_due(run, due, ("reminder",))
+    _post_due(run, due, options.max_posts or settings.publish.max_reminders, late_when_left=True)
 
 
 def _baseline(run: _Run) -> None:
@@ -348,3 +445,74 @@ def _baseline(run: _Run) -> None:
             f"recorded {len(records)} item(s) as already public in "
             f"{run.settings.publish.ledger_path}; nothing was posted"
         )
+
+
+def settle(
+    settings: Settings,
+    slug: str,
+    *,
+    posted_url: str | None = None,
+    not_posted: bool = False,
+    kind: str | None = None,
+    network: str | None = None,
+    out: Callable[[str], None] = print,
+) -> None:
+    """Settle a pending record by hand: the post is on the account (at `posted_url`) or it is not.
+
+    After a crash between a post and its record, a person looks at the account; this writes what
+    they saw into the ledger, so nobody edits JSON by hand.
+    """
+    if bool(posted_url) == not_posted:
+        raise PublishFailed("settle: give either --posted URL or --not-posted", EXIT_SETUP)
+    path = settings.publish.ledger_path
+    try:
+        with exclusive(settings.publish.lock_path):
+            ledger = Ledger.load(path)
+            if ledger is None:
+                raise PublishFailed(f"settle: there is no ledger at {path}", EXIT_SETUP)
+            record = _the_pending_record(ledger, slug, kind, network)
+            if posted_url:
+                found = NETWORKS.get(record.network)
+                post_id = found.post_id_from_url(posted_url) if found else None
+                if post_id is None:
+                    raise PublishFailed(
+                        f"settle: '{posted_url}' is not the address of a post on "
+                        f"{found.title if found else record.network}, like "
+                        "https://x.com/AkberPLB/status/1864000000000000000",
+                        EXIT_SETUP,
+                    )
+                settle_record(record, post_id, posted_url.strip(), settings.now())
+                said = f"recorded {record.describe()} on {record.network} as posted: {posted_url}"
+            else:
+                ledger.forget(record)
+                said = (
+                    f"recorded {record.describe()} on {record.network} as not posted; the next "
+                    "run sends it if it is still due"
+                )
+            ledger.save()
+    except LedgerError as error:
+        raise PublishFailed(f"settle: {error}", EXIT_SETUP) from None
+    out(f"settle: {said}")
+
+
+def _the_pending_record(ledger: Ledger, slug: str, kind: str | None, network: str | None) -> Record:
+    pending = ledger.pending()
+    found = [
+        record
+        for record in pending
+        if record.slug == slug
+        and (kind is None or record.kind == kind)
+        and (network is None or record.network == network)
+    ]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        listed = ", ".join(f"{r.describe()} on {r.network}" for r in pending) or "none"
+        raise PublishFailed(
+            f"settle: no pending record for {slug}; pending now: {listed}", EXIT_SETUP
+        )
+    listed = ", ".join(f"{r.kind} on {r.network}" for r in found)
+    raise PublishFailed(
+        f"settle: {slug} has several pending records ({listed}); add --kind and --network",
+        EXIT_SETUP,
+    )

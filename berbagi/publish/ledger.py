@@ -21,6 +21,9 @@ POSTED = "posted"
 PENDING = "pending"  # about to be sent: a crash right after leaves this behind on purpose
 BASELINE = "baseline"  # already public before the kit posted anything; recorded, never sent
 ANNOUNCE_KINDS = ("announcement", "update")
+KINDS = (*ANNOUNCE_KINDS, "reminder")
+STATUSES = (POSTED, PENDING, BASELINE)
+CHANGES = ("cancelled", "postponed", "rescheduled")
 
 
 class LedgerError(Exception):
@@ -102,6 +105,16 @@ class Record:
         state = data["state"]
         if not isinstance(state, Mapping):
             raise LedgerError(f"{where}: 'state' is not an object; restore the ledger from git")
+        for key, allowed in (("kind", KINDS), ("status", STATUSES)):
+            if data[key] not in allowed:
+                raise LedgerError(
+                    f"{where}: '{key}' is {data[key]!r}, not one of {', '.join(allowed)}"
+                )
+        if data.get("change") not in (None, *CHANGES):
+            raise LedgerError(f"{where}: 'change' is {data['change']!r}, not one of the changes")
+        for key in ("slug", "network", "recorded_at"):
+            if not isinstance(data[key], str) or not data[key]:
+                raise LedgerError(f"{where}: '{key}' must be non-empty text")
         return cls(
             slug=str(data["slug"]),
             network=str(data["network"]),
@@ -149,6 +162,12 @@ class Ledger:
     chapter: dict[str, str]
     records: list[Record] = field(default_factory=list)
     updated_by: dict[str, str] | None = None
+    # The records as loaded and as last written: a run that changes nothing writes nothing, and
+    # one that ends where it began (a post refused) leaves the file as it found it.
+    _loaded: tuple[list[dict[str, Any]], dict[str, str] | None] | None = field(
+        default=None, repr=False, compare=False
+    )
+    _written: list[dict[str, Any]] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def load(cls, path: Path) -> Ledger | None:
@@ -162,26 +181,54 @@ class Ledger:
         if not isinstance(data, dict) or data.get("version") not in READABLE_VERSIONS:
             raise LedgerError(f"{path} is not a version {VERSION} ledger; restore it from git")
         chapter, records = data.get("chapter"), data.get("records")
-        if not isinstance(chapter, dict) or set(chapter) != {"domain", "twitter"}:
-            raise LedgerError(f"{path}: 'chapter' must name the domain and the account")
+        if (
+            not isinstance(chapter, dict)
+            or set(chapter) != {"domain", "twitter"}
+            or not all(isinstance(value, str) and value for value in chapter.values())
+        ):
+            raise LedgerError(
+                f"{path}: 'chapter' must name the domain and the account, like "
+                '{"domain": "palembang.akademiberbagi.org", "twitter": "AkberPLB"}'
+            )
         if not isinstance(records, list):
             raise LedgerError(f"{path}: 'records' must be a list; restore it from git")
         loaded = [
             Record.from_json(record, f"{path}: record {number}")
             for number, record in enumerate(records, start=1)
         ]
-        return cls(path, dict(chapter), loaded, data.get("updated_by"))
+        updated_by = data.get("updated_by")
+        if updated_by is not None and (
+            not isinstance(updated_by, dict) or set(updated_by) != {"build_id", "built_at"}
+        ):
+            raise LedgerError(f"{path}: 'updated_by' must hold a build_id and a built_at")
+        ledger = cls(path, dict(chapter), loaded, updated_by)
+        as_stored = [record.to_json() for record in loaded]
+        ledger._loaded = (as_stored, updated_by)
+        ledger._written = as_stored
+        return ledger
 
-    def save(self, build: Mapping[str, str]) -> None:
-        """Write the ledger atomically, noting which build's plan changed it last."""
-        self.updated_by = {"build_id": build["build_id"], "built_at": build["built_at"]}
+    def save(self, build: Mapping[str, str] | None = None) -> bool:
+        """Write the ledger atomically if its records changed; returns whether it wrote.
+
+        `build` is the plan's build that changed it (kept in `updated_by`); None keeps the old
+        one, for changes made by hand through `invoke settle`.
+        """
+        records = [record.to_json() for record in self.records]
+        if records == self._written:
+            return False
+        if self._loaded is not None and records == self._loaded[0]:
+            self.updated_by = self._loaded[1]  # back where it began: the file as it was
+        elif build is not None:
+            self.updated_by = {"build_id": build["build_id"], "built_at": build["built_at"]}
         data = {
             "version": VERSION,
             "chapter": self.chapter,
             "updated_by": self.updated_by,
-            "records": [record.to_json() for record in self.records],
+            "records": records,
         }
         atomic_write_json(self.path, data)
+        self._written = records
+        return True
 
     def find(self, slug: str, kind: str, network: str, *, settled: bool = True) -> list[Record]:
         """Records of one item and kind, oldest first; only settled ones unless told."""
@@ -210,7 +257,7 @@ class Ledger:
         ]
         return known[-1].state if known else None
 
-    def pending(self, kinds: tuple[str, ...] = ANNOUNCE_KINDS) -> list[Record]:
+    def pending(self, kinds: tuple[str, ...] = KINDS) -> list[Record]:
         """Posts that were about to be sent when a run stopped: maybe posted, maybe not."""
         return [r for r in self.records if r.status == PENDING and r.kind in kinds]
 

@@ -15,7 +15,15 @@ from ..model import Chapter, ClassEvent, ClassStatus
 from ..settings import Settings
 from . import compose
 from .compose import Composed
-from .ledger import BASELINE, Ledger, Record, atomic_write_json, chapter_identity, new_record
+from .ledger import (
+    ANNOUNCE_KINDS,
+    BASELINE,
+    Ledger,
+    Record,
+    atomic_write_json,
+    chapter_identity,
+    new_record,
+)
 from .networks import Network
 
 VERSION = 2  # 2: typed items, texts composed per network
@@ -211,7 +219,11 @@ def due_posts(
 ) -> list[Post]:
     """Announcements of new classes (and pages) and updates of announced ones, most urgent first."""
     wanted = set(kinds)
-    blocked = set() if retry_pending else {r.slug for r in ledger.pending() if r.network == network}
+    blocked = (
+        set()
+        if retry_pending
+        else {r.slug for r in ledger.pending(ANNOUNCE_KINDS) if r.network == network}
+    )
     posts = []
     for item in items:
         if item.type not in wanted or item.slug in blocked or network not in item.texts:
@@ -270,7 +282,7 @@ def baseline_records(
     items: Sequence[PlanItem], ledger: Ledger, now: datetime, network: str
 ) -> list[Record]:
     """Records that make everything public now count as announced, without posting anything."""
-    blocked = {r.slug for r in ledger.pending() if r.network == network}
+    blocked = {r.slug for r in ledger.pending(ANNOUNCE_KINDS) if r.network == network}
     records = []
     for item in items:
         if item.slug in blocked or (item.is_class and item.start <= now):

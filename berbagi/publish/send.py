@@ -36,6 +36,10 @@ class NotAllowed(SendError):
     """Credentials or app permissions are wrong (HTTP 401/403); retrying cannot help."""
 
 
+class PaymentRequired(SendError):
+    """The network wants paying first (HTTP 402: prepaid credits used up); retrying cannot help."""
+
+
 class Rejected(SendError):
     """The network refused this particular text (HTTP 400 and the like)."""
 

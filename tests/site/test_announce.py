@@ -161,7 +161,8 @@ def test_dry_run_prints_exactly_the_posts_with_their_lengths(site, twitter, cred
     first = expected["jurnalistik-foto"]["announcement"]
     second = expected["kewirausahaan-sosial"]["announcement"]
     assert lines == [
-        "announce: dry run: 2 post(s) would be sent; nothing is posted or recorded",
+        "announce: dry run on X (Twitter): 2 post(s) would be sent, about 0.40 USD "
+        "(0.20 a post with a link); nothing is posted or recorded",
         f"\n[1/2] announcement jurnalistik-foto ({first['weighted_length']}/280)\n{first['text']}",
         f"\n[2/2] announcement kewirausahaan-sosial ({second['weighted_length']}/280)\n"
         f"{second['text']}",
@@ -322,6 +323,10 @@ def test_crash_between_post_and_ledger_write_is_reported_not_reposted(
 
     assert failure.value.code == cli.EXIT_ATTENTION
     assert "https://twitter.com/AkberPLB/status/101 but could not record it" in str(failure.value)
+    assert (
+        "run `invoke settle jurnalistik-foto --posted https://twitter.com/AkberPLB/status/101`"
+        in str(failure.value)
+    )
     assert summary(settings) == [("announcement", "jurnalistik-foto", "pending", None)]
 
     created(twitter, "102")
@@ -333,8 +338,9 @@ def test_crash_between_post_and_ledger_write_is_reported_not_reposted(
 
     assert restart.value.code == cli.EXIT_ATTENTION
     assert lines[0].startswith(
-        "announce: announcement jurnalistik-foto may have been posted at "
-        "2026-11-28T09:00:00+07:00 just before a run stopped; it is not posted again"
+        "announce: announcement jurnalistik-foto on twitter may have been posted at "
+        "2026-11-28T09:00:00+07:00 just before a run stopped; it is not posted again until you "
+        "settle it: `invoke settle jurnalistik-foto --posted URL` if it is on the account"
     )
     assert [body["text"].splitlines()[0] for body in posted(twitter)] == [
         "Kelas baru #AkberPLB: Jurnalistik Foto: Bercerita dengan Gambar",

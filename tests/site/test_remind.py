@@ -63,7 +63,7 @@ def test_reminder_is_posted_once_as_a_reply_to_the_announcement(
     }
     assert lines == [
         "remind: posted reminder jurnalistik-foto: https://twitter.com/AkberPLB/status/1401",
-        "remind: nothing to post",
+        "remind: nothing to post on X (Twitter)",
     ]
     reminder = json.loads(ledger_file.read_text())["records"][-1]
     assert {k: reminder[k] for k in ("slug", "kind", "status", "post_id")} == {
@@ -87,4 +87,4 @@ def test_no_reminder_a_week_ahead_and_none_for_cancelled_classes(
         cli.remind(kit_settings(settings), out=lines.append)
         assert len(twitter.calls) == 0
 
-    assert lines == ["remind: nothing to post"]
+    assert lines == ["remind: nothing to post on X (Twitter)"]

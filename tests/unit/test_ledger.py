@@ -117,9 +117,12 @@ def test_a_version_1_ledger_is_read_with_its_tweet_ids(tmp_path):
     loaded = Ledger.load(path)
 
     assert loaded.announcement("a", "twitter").post_id == "1864"
-    loaded.save(BUILD)
-    (saved,) = json.loads(path.read_text(encoding="utf-8"))["records"]
-    assert saved["post_id"] == "1864" and "tweet_id" not in saved
+    assert loaded.save(BUILD) is False  # nothing changed: the file stays as it is
+    loaded.begin(new_record("b", "twitter", "announcement", "pending", STATE, NOW))
+    assert loaded.save(BUILD) is True
+    stored = json.loads(path.read_text(encoding="utf-8"))
+    assert stored["version"] == 2
+    assert stored["records"][0]["post_id"] == "1864" and "tweet_id" not in stored["records"][0]
 
 
 @pytest.mark.parametrize(

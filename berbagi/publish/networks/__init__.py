@@ -25,6 +25,7 @@ class Network:
     credentials: tuple[str, ...]  # environment variables; their values are never printed
     rules: TextRules
     connect: Callable[[Mapping[str, str], Chapter], Sender]
+    post_id_from_url: Callable[[str], str | None]  # for `invoke settle SLUG --posted URL`
 
     def missing_credentials(self, environ: Mapping[str, str]) -> list[str]:
         """Names of the credential variables that are unset or empty."""

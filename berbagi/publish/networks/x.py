@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 import warnings
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -14,7 +15,15 @@ import tweepy
 
 from ...model import Chapter
 from ..compose import TextRules
-from ..send import Duplicate, NotAllowed, RateLimited, Rejected, Sent, Unavailable
+from ..send import (
+    Duplicate,
+    NotAllowed,
+    PaymentRequired,
+    RateLimited,
+    Rejected,
+    Sent,
+    Unavailable,
+)
 from . import Network
 
 NAME = "twitter"  # the ledger's key for X since the first post; never renamed
@@ -29,6 +38,9 @@ CREDENTIALS = (
     "TWITTER_API_SECRET",
     "TWITTER_ACCESS_TOKEN",
     "TWITTER_ACCESS_TOKEN_SECRET",
+)
+POST_URL = re.compile(
+    r"^https://(?:www\.|mobile\.)?(?:twitter|x)\.com/[A-Za-z0-9_]{1,15}/status/(?P<id>\d{1,25})/?(?:[?#].*)?$"
 )
 TIMEOUT_SECONDS = 30  # tweepy sets none, and a hung request would hold the announce lock
 
@@ -90,6 +102,12 @@ class TwitterSender:
                 "permission, then regenerate the access token and secret and update the secrets"
             ) from None
         except tweepy.HTTPException as error:
+            if error.response.status_code == 402:
+                # tweepy has no class of its own for 402: X sells posts as prepaid credits.
+                raise PaymentRequired(
+                    f"X answered 402 ({_reason(error)}): the account's prepaid credits are used "
+                    "up. Buy credits in the X developer console (Billing), then run again"
+                ) from None
             raise Rejected(f"Twitter refused the post ({_reason(error)})") from None
         except requests.RequestException as error:
             raise Unavailable(f"no answer from Twitter ({type(error).__name__})") from None
@@ -101,10 +119,17 @@ def _connect(environ: Mapping[str, str], chapter: Chapter) -> TwitterSender:
     return TwitterSender(environ, chapter.twitter)
 
 
+def post_id_from_url(url: str) -> str | None:
+    """The post's id in its address (https://x.com/AkberPLB/status/1864…), or None."""
+    found = POST_URL.match(url.strip())
+    return found["id"] if found else None
+
+
 NETWORK = Network(
     name=NAME,
     title="X (Twitter)",
     credentials=CREDENTIALS,
     rules=TextRules(LIMIT, weighted_length),
     connect=_connect,
+    post_id_from_url=post_id_from_url,
 )
