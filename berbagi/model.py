@@ -6,6 +6,7 @@ publisher all read the same values, and tests can build classes from plain dicts
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,11 @@ DURATION_CLOCK = re.compile(r"^(?P<hours>\d{1,2}):(?P<minutes>[0-5]\d)$")
 DURATION_JOINERS = frozenset({"dan", "and", "&", "+"})
 CLOCK = re.compile(r"^(?P<hour>[01]?\d|2[0-3])[:.](?P<minute>[0-5]\d)$")
 EXAMPLE_START = "2026-12-05 14:00"
+# The longest page address part a teacher or venue gets (cut with a hash beyond it), and the
+# longest a class may have: a class's address is in every post about it, and a post's link is
+# never cut, so it must leave room for the title on X even where X counts it letter by letter.
+MAX_SLUG = 60
+MAX_CLASS_SLUG = 40
 PELICAN_STATUSES = frozenset({"published", "hidden", "draft", "skip"})
 
 # Keys the model understands; anything else in a class header is probably a typo.
@@ -174,9 +180,19 @@ class ClassEvent:
 
 
 def slugify(text: str) -> str:
-    """ASCII slug for URLs of teachers and venues ("RS Azzahra" -> "rs-azzahra")."""
+    """ASCII slug for URLs of teachers and venues ("RS Azzahra" -> "rs-azzahra").
+
+    At most MAX_SLUG characters: a longer one is cut at a hyphen and ends in a short hash of the
+    whole, so two long names that start alike still get two pages, and no file name is too long.
+    """
     ascii_text = unidecode(text).lower()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-") or "tanpa-nama"
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-") or "tanpa-nama"
+    if len(slug) <= MAX_SLUG:
+        return slug
+    digest = hashlib.sha256(slug.encode()).hexdigest()[:8]
+    head = slug[: MAX_SLUG - len(digest) - 1]
+    head = head.rsplit("-", 1)[0] if "-" in head[MAX_SLUG // 2 :] else head
+    return f"{head.strip('-')}-{digest}"
 
 
 def field_lines(source_text: str) -> dict[str, list[int]]:
@@ -519,6 +535,12 @@ def build_class(
     partners = _parse_partners(found, metadata)
     photos = _parse_photos(found, metadata)
     slug = _single(metadata, "slug") or (name_match["slug"] if name_match else slugify(title))
+    if len(slug) > MAX_CLASS_SLUG:
+        found.error(
+            "slug",
+            f"'{slug[:20]}…' is {len(slug)} characters long; the short name in the file name "
+            f"(the page address) may have at most {MAX_CLASS_SLUG}",
+        )
 
     if found.errors or start is None or end is None or venue is None:
         return None, found.errors

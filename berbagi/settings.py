@@ -163,6 +163,7 @@ class Settings:
     # Base of every absolute link (JSON-LD, .ics, feeds, posts): SITEURL when it is absolute,
     # otherwise CHAPTER['site_url'], so a local build links to the real site, not to a folder.
     absolute_base: str
+    article_url: str  # Pelican's ARTICLE_URL, checked: every class page's address follows it
     content_path: Path
     site_folder: Path
     schedule: ScheduleSettings
@@ -540,11 +541,13 @@ def _absolute_base(problems: _Problems, raw: Mapping[str, Any], chapter: Chapter
     return site_url.rstrip("/") if is_web_url(site_url) else chapter.site_url
 
 
-def _article_urls(problems: _Problems, raw: Mapping[str, Any]) -> None:
+def _article_urls(problems: _Problems, raw: Mapping[str, Any]) -> str:
     url = raw.get("ARTICLE_URL", "{slug}.html")
     save_as = raw.get("ARTICLE_SAVE_AS", "{slug}.html")
-    for problem in urls.article_pattern_problems(url, save_as):
+    found = urls.article_pattern_problems(url, save_as)
+    for problem in found:
         problems.add("class_schedule", problem)
+    return "kelas/{slug}/" if found else str(url)
 
 
 def load(raw: Mapping[str, Any]) -> Settings:
@@ -553,7 +556,6 @@ def load(raw: Mapping[str, Any]) -> Settings:
     chapter = _chapter(problems, raw.get("CHAPTER"))
     zone = _zone(problems, raw.get("TIMEZONE"))
     language = _language(problems, raw.get("DEFAULT_LANG", "id"))
-    _article_urls(problems, raw)
     content_path = Path(os.path.abspath(raw.get("PATH") or "content"))
     site_folder = content_path.parent
     settings = Settings(
@@ -561,6 +563,7 @@ def load(raw: Mapping[str, Any]) -> Settings:
         zone=zone,
         language=language,
         absolute_base=_absolute_base(problems, raw, chapter),
+        article_url=_article_urls(problems, raw),
         content_path=content_path,
         site_folder=site_folder,
         schedule=_schedule(problems, raw, zone),

@@ -9,6 +9,8 @@ from __future__ import annotations
 import string
 from datetime import datetime
 
+from .model import MAX_CLASS_SLUG
+
 SCHEDULE_PAGES = {
     "archive": "arsip/",
     "teachers": "guru/",
@@ -46,6 +48,11 @@ def class_calendar_path(page_path: str, slug: str) -> str:
     folder, _, name = page_path.rpartition("/")
     stem = name.rsplit(".", 1)[0]
     return f"{folder}/{stem}.ics" if folder else f"{stem}.ics"
+
+
+def longest_class_path(article_url: str) -> str:
+    """The longest address ARTICLE_URL gives a class: its slug as long as the model allows."""
+    return article_url.format(**{**_EXAMPLE, "slug": "x" * MAX_CLASS_SLUG})
 
 
 def _placeholders(pattern: str) -> set[str]:

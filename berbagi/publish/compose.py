@@ -67,8 +67,11 @@ NAME_LIMIT = 40
 KEPT_FORMAT_CHARACTERS = frozenset({"\u200c", "\u200d"})
 REFUSED_CHARACTERS = frozenset({"\ufffe", "\ufeff", "\uffff"})
 # "@name" in a title or note would notify that account: automated mentions of people who did not
-# ask for them break Twitter's automation rules. Only the teachers' validated handles mention.
-MENTION = re.compile(r"(?<![\w.@＠])[@＠](?P<name>[A-Za-z0-9_]+)")
+# ask for them break X's automation rules. twitter-text's mention rule, piece by piece:
+AT_SIGNS = "@＠"
+SCREEN_NAME = re.compile(r"[a-zA-Z0-9_]{1,20}")
+NOT_BEFORE_MENTION = frozenset(string.ascii_letters + string.digits + "_!#$%&*@＠")
+RT_BEFORE = re.compile(r"(?:^|[^a-zA-Z0-9_+~.-])rt:?$", re.IGNORECASE)
 
 
 class ComposeError(ValueError):
@@ -105,14 +108,31 @@ def clean(text: str) -> str:
     return " ".join("".join(kept).split())
 
 
+def starts_mention(text: str, at: int) -> bool:
+    """Whether the @ at `at` starts a mention by twitter-text's rule (its regexp
+    validMentionPrecedingChars): an @ or ＠ followed by a screen name, unless the character before
+    it is an ASCII letter or digit or one of _!#$%&*@＠; after "RT" or "RT:" it always does.
+
+    So ".@name", "café@name" and "の@name" mention somebody and "halo@example.org" does not.
+    twitter-text-parser, the library that weighs posts, has no mention extraction of its own.
+    """
+    if not SCREEN_NAME.match(text, at + 1):
+        return False
+    before = text[:at]
+    return not before or before[-1] not in NOT_BEFORE_MENTION or bool(RT_BEFORE.search(before))
+
+
 def without_mentions(text: str, keep: str = "") -> str:
-    """ "@someone" written as "someone", except the chapter's own account `keep`."""
-
-    def unlink(match: re.Match[str]) -> str:
-        name = str(match["name"])
-        return match[0] if name.lower() == keep.lower() else name
-
-    return MENTION.sub(unlink, text)
+    """Every mention written without its @ ("@someone" -> "someone"), except of `keep`, the
+    chapter's own account: only the teachers' handles, added by the kit, may notify anyone."""
+    kept = []
+    for index, char in enumerate(text):
+        if char in AT_SIGNS and starts_mention(text, index):
+            name = SCREEN_NAME.match(text, index + 1)
+            if name is None or name[0].lower() != keep.lower():
+                continue
+        kept.append(char)
+    return "".join(kept)
 
 
 def _is_joined_to_previous(char: str) -> bool:
@@ -182,16 +202,17 @@ def template_problem(template: str) -> str | None:
     return None
 
 
-def worst_case_length(template: str, chapter: Chapter, rules: TextRules) -> int:
+def worst_case_length(template: str, chapter: Chapter, rules: TextRules, longest_url: str) -> int:
     """Weighted length with every shrinkable field at its shortest and long fixed fields."""
     fields = {
         "title": ELLIPSIS,
         "venue": ELLIPSIS,
         "note": "",
-        "teachers": "@" + "x" * 15 + ", " + "x" * NAME_LIMIT + " dkk.",
+        # The shortest teachers get: the first one (a name cut to NAME_LIMIT) and "dkk.".
+        "teachers": "x" * NAME_LIMIT + " dkk.",
         "date": "x" * 30,
         "time": "x" * 14,
-        "url": chapter.site_url + "/" + "x" * 40 + "/",
+        "url": longest_url,
         "hashtag": "#" + chapter.hashtag,
         "account": "@" + chapter.twitter,
         "chapter": clean(chapter.short_name),
@@ -200,12 +221,17 @@ def worst_case_length(template: str, chapter: Chapter, rules: TextRules) -> int:
 
 
 def template_length_problems(
-    templates: Mapping[str, str], chapter: Chapter, rules: TextRules, network: str
+    templates: Mapping[str, str],
+    chapter: Chapter,
+    rules: TextRules,
+    network: str,
+    longest_url: str,
 ) -> list[str]:
-    """Templates whose fixed text leaves no room for a title on `network`, one line each."""
+    """Templates whose fixed text leaves no room for a title on `network`, one line each;
+    `longest_url` is the longest address a class of this site can have."""
     problems = []
     for name, template in templates.items():
-        length = worst_case_length(template, chapter, rules)
+        length = worst_case_length(template, chapter, rules, longest_url)
         if length > rules.limit - 20:
             problems.append(
                 f"social_publish: SOCIAL_PUBLISH['templates']['{name}'] leaves no room for the "

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from ...model import Chapter
 from ...settings import Settings, SettingsError
+from ...urls import longest_class_path
 from ..compose import TextRules, template_length_problems
 from ..send import Sender
 
@@ -47,11 +48,12 @@ def check_templates(settings: Settings) -> None:
     Measured only where posts are composed (production builds, announce, remind): measuring
     imports each network's counting library, which a local build never needs.
     """
+    longest_url = settings.absolute_url(longest_class_path(settings.article_url))
     problems = [
         problem
         for network in NETWORKS.values()
         for problem in template_length_problems(
-            settings.publish.templates, settings.chapter, network.rules, network.title
+            settings.publish.templates, settings.chapter, network.rules, network.title, longest_url
         )
     ]
     if problems:
