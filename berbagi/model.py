@@ -297,7 +297,7 @@ def _parse_count(found: _Collector, metadata: Mapping[str, Any], name: str) -> i
     text = _single(metadata, name)
     if not text:
         return None
-    if not text.isdigit():
+    if not text.isascii() or not text.isdigit():  # "¹" and "٤" are digits to str.isdigit
         found.error(name, f"'{text}' is not a whole number like 40")
         return None
     return int(text)

@@ -90,27 +90,33 @@ class AnnouncePlanGenerator(Generator):  # type: ignore[misc]
         # Composing needs twitter_text and tweepy (0.3 s to import); only production builds
         # reach this point, so local builds never pay for them.
         from berbagi.publish import plan
+        from berbagi.publish.compose import ComposeError
         from berbagi.publish.networks import NETWORKS
 
         settings = site_settings(self.settings)
         own = settings.publish
         networks = list(NETWORKS.values())
         schedule = schedule_of(self.context)
-        items = [
-            plan.class_item(event, settings.chapter, settings.language, own.templates, networks)
-            for event in (schedule.upcoming if schedule else ())
-        ]
-        items += [
-            plan.page_item(
-                page.slug,
-                page.title,
-                settings.absolute_url(page.url),
-                settings.chapter,
-                own.templates,
-                networks,
-            )
-            for page in self.context.get("pages", [])
-        ]
+        items = []
+        for event in schedule.upcoming if schedule else ():
+            try:
+                items.append(
+                    plan.class_item(
+                        event, settings.chapter, settings.language, own.templates, networks
+                    )
+                )
+            except ComposeError as error:  # logged: the build fails and writes no plan
+                logger.error("social_publish: %s: no post fits: %s", event.source_path, error)
+        for page in self.context.get("pages", []):
+            url = settings.absolute_url(page.url)
+            try:
+                items.append(
+                    plan.page_item(
+                        page.slug, page.title, url, settings.chapter, own.templates, networks
+                    )
+                )
+            except ComposeError as error:
+                logger.error("social_publish: %s: no post fits: %s", page.source_path, error)
         try:
             ledger = Ledger.load(own.ledger_path)
         except LedgerError as error:

@@ -5,25 +5,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 import responses
 
 from berbagi.glue import runner
 from berbagi.publish import cli
-from berbagi.publish.networks.x import CREDENTIALS
 from berbagi.settings import load as kit_settings
 
 NO_WAITING = cli.Options(sleep=lambda seconds: None)
 
 TWEETS = "https://api.twitter.com/2/tweets"
 EVENING_BEFORE = "2026-12-04T19:00:00+07:00"  # the sample's Jurnalistik Foto starts 5 Dec 14.00
-
-
-@pytest.fixture
-def credentials(monkeypatch):
-    monkeypatch.delenv("BERBAGI_NOW", raising=False)
-    for name in CREDENTIALS:
-        monkeypatch.setenv(name, f"fake-{name.lower()}")
 
 
 def production_build(site_settings, tmp_path: Path, now: str) -> dict:

@@ -132,3 +132,11 @@ def test_any_metadata_gives_an_event_or_errors_never_an_exception(metadata):
     event, errors = build_class(metadata, PATH, source_of(metadata), JAKARTA)
     assert (event is None) == bool(errors)
     assert all(str(error).startswith(PATH + ":") for error in errors)
+
+
+@pytest.mark.parametrize("text", ["¹", "٤٠", "4²", "-3", "3.5"])
+def test_a_count_must_be_written_in_ascii_digits(text):
+    metadata = {**VALID, "capacity": text}
+    event, errors = build_class(metadata, PATH, source_of(metadata), JAKARTA)
+    assert event is None
+    assert [error.field for error in errors] == ["capacity"]
