@@ -20,6 +20,8 @@ CHAPTER = {
     "site_url": "https://palembang.akademiberbagi.example",
     "founded": "Februari 2011",
     "email": "halo@example.org",
+    # A square picture (at least 180 pixels): favicon.ico and the apple-touch-icon come from it.
+    "logo": str(_SITE / "content" / "images" / "logo.png"),
 }
 SITENAME = CHAPTER["short_name"]
 SITEURL = ""  # publishconf.py sets the absolute production URL.
@@ -30,8 +32,9 @@ DEFAULT_LANG = "id"  # "en" switches the interface to English.
 PATH = "content"
 ARTICLE_PATHS = ["classes"]
 PAGE_PATHS = ["pages"]
-STATIC_PATHS = ["images", "extra/robots.txt"]
-EXTRA_PATH_METADATA = {"extra/robots.txt": {"path": "robots.txt"}}
+# Copied as they are. A listed path that does not exist stops the build (Pelican skips it).
+# robots.txt and 404.html are written by the kit (robots.txt names the sitemap).
+STATIC_PATHS = ["images"]
 # Files starting with "_" (the commented class template) are documentation, not content.
 IGNORE_FILES = [".#*", "_*"]
 # The class file name carries the start date and the permanent slug: 2026-12-05-fotografi.md.
@@ -73,7 +76,9 @@ THEME = str(_SITE / "theme")
 PLUGIN_PATHS = [str(_SITE / "plugins")]
 # Any subset, in any order: each plugin switches on the class schedule (berbagi.glue.classes)
 # it needs. Leave out "ical_feed" for no calendar, "class_photos" for no resized photos.
-PLUGINS = ["class_schedule", "ical_feed", "class_feeds", "class_photos"]
+PLUGINS = ["class_schedule", "ical_feed", "class_feeds", "class_photos", "sitemap"]
+# pelican-sitemap: every public page with its lastmod; hidden classes and 404.html stay out.
+SITEMAP = {"format": "xml", "exclude": [r"^404\.html$"]}
 RELATIVE_URLS = True
 JINJA_ENVIRONMENT = {
     # Everything from content metadata is escaped; Markdown bodies are marked safe where shown.

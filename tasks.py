@@ -214,7 +214,8 @@ def new_class(
         for name, prompt in NEW_CLASS_PROMPTS.items():
             if not values[name]:
                 values[name] = input(f"{prompt}: ").strip()
-    new = scaffold.NewClass(**values)
+    # Date: is when the class is announced, which is now, on the chapter's clock.
+    new = scaffold.NewClass(**values, date=site.now().astimezone(zone))
     folder = site.content_path / site.schedule.content_folder
     display_folder = os.path.relpath(folder, site.site_folder)
     errors = scaffold.validate_new_class(new, display_folder, zone)

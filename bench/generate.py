@@ -170,8 +170,11 @@ def class_file(
     start = datetime.combine(start_day, time(rng.choice((9, 10, 13, 14, 15, 19)), 0))
     end = start + timedelta(minutes=rng.choice((90, 120, 150)))
     is_past = start_day < now.date()
+    # A class still to come needs the date it was announced (before now, before its start).
+    announced = {} if is_past else {"Date": f"{now - timedelta(days=1):%Y-%m-%d %H:%M}"}
     header = {
         "Title": title,
+        **announced,
         "Start": f"{start:%Y-%m-%d %H:%M}",
         "End": f"{end:%H:%M}",
         **rng.choice(venues),

@@ -1,17 +1,22 @@
-"""Links that leave the site: add-to-calendar (Google, Outlook), webcal://, and Twitter intents
-for sharing a class or registering "via Twitter" without any paid API."""
+"""Links that leave the site: add-to-calendar (Google, Outlook), webcal://, sharing a class on
+WhatsApp, Telegram, Facebook, X and e-mail, and registering "via Twitter" without any paid API."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import quote, urlencode
 
+from . import formatting
 from .model import Chapter, ClassEvent
-from .wording import description_text, headline, location_line
+from .wording import description_text, headline, location_line, words
 
 GOOGLE_CALENDAR = "https://calendar.google.com/calendar/render"
 OUTLOOK_COMPOSE = "https://outlook.live.com/calendar/0/deeplink/compose"
 INTENT_URL = "https://twitter.com/intent/tweet"
+WHATSAPP = "https://wa.me/"
+TELEGRAM = "https://t.me/share/url"
+FACEBOOK = "https://www.facebook.com/sharer/sharer.php"
 
 
 def _query(params: dict[str, str]) -> str:
@@ -64,16 +69,46 @@ def _iso_utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def share_url(event: ClassEvent, chapter: Chapter) -> str:
-    """A prefilled tweet that tells followers about the class."""
-    text = f"{event.title} bersama @{chapter.twitter}"
+@dataclass(frozen=True)
+class ShareLink:
+    """One way to pass a class on: the network's key (for the label) and the address."""
+
+    network: str
+    url: str
+
+
+def share_links(event: ClassEvent, chapter: Chapter, language: str) -> list[ShareLink]:
+    """Links that open each app with the class ready to send; WhatsApp first, as Indonesians
+    share. Plain links: no script and no request to anyone until somebody taps one."""
+    said = words(language)
+    when = formatting.when(event.start, language)
+    text = headline(event, language)
+    message = said["share_text"].format(chapter=chapter.short_name, title=text, when=when)
+    subject = said["share_subject"].format(title=text)
+    body = f"{message}\n{event.url}"
+    return [
+        ShareLink("whatsapp", f"{WHATSAPP}?{_form({'text': f'{message} {event.url}'})}"),
+        ShareLink("telegram", f"{TELEGRAM}?{_form({'url': event.url, 'text': message})}"),
+        ShareLink("facebook", f"{FACEBOOK}?{_form({'u': event.url})}"),
+        ShareLink("x", share_url(event, chapter, language)),
+        ShareLink("email", f"mailto:?{_form({'subject': subject, 'body': body})}"),
+    ]
+
+
+def _form(params: dict[str, str]) -> str:
+    return urlencode(params, quote_via=quote, safe="")
+
+
+def share_url(event: ClassEvent, chapter: Chapter, language: str = "id") -> str:
+    """A prefilled post on X that tells followers about the class, in the site's language."""
+    text = f"{headline(event, language)} · {formatting.when(event.start, language)}"
     query = urlencode({"text": text, "url": event.url, "hashtags": chapter.hashtag})
     return f"{INTENT_URL}?{query}"
 
 
-def registration_url(event: ClassEvent, chapter: Chapter) -> str:
+def registration_url(event: ClassEvent, chapter: Chapter, language: str = "id") -> str:
     """The registration tweet: the organizer's own text, or one naming the chapter and the class."""
-    text = event.registration.tweet_text or (
-        f'Saya daftar kelas "{event.title}" @{chapter.twitter} #{chapter.hashtag}'
+    text = event.registration.tweet_text or words(language)["register_tweet"].format(
+        title=event.title, account=chapter.twitter, hashtag=chapter.hashtag
     )
     return f"{INTENT_URL}?{urlencode({'text': text, 'url': event.url})}"

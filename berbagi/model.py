@@ -24,6 +24,7 @@ DURATION_CLOCK = re.compile(r"^(?P<hours>\d{1,2}):(?P<minutes>[0-5]\d)$")
 DURATION_JOINERS = frozenset({"dan", "and", "&", "+"})
 CLOCK = re.compile(r"^(?P<hour>[01]?\d|2[0-3])[:.](?P<minute>[0-5]\d)$")
 EXAMPLE_START = "2026-12-05 14:00"
+EXAMPLE_DATE = "2026-11-20 10:00"
 # The longest page address part a teacher or venue gets (cut with a hash beyond it), and the
 # longest a class may have: a class's address is in every post about it, and a post's link is
 # never cut, so it must leave room for the title on X even where X counts it letter by letter.
@@ -65,6 +66,7 @@ class Chapter:
     site_url: str  # production address, without a trailing slash
     founded: str = ""
     email: str = ""
+    logo: str = ""  # a picture under content/, e.g. images/logo.png; the icons are made from it
 
 
 @dataclass(frozen=True)
@@ -489,6 +491,54 @@ def _parse_photos(found: _Collector, metadata: Mapping[str, Any]) -> tuple[Photo
     return tuple(photos)
 
 
+def _parse_announced(
+    found: _Collector,
+    metadata: Mapping[str, Any],
+    start: datetime | None,
+    zone: tzinfo,
+    now: datetime | None,
+) -> datetime | None:
+    """The `Date:` of the file (when the class was announced), checked against start and now."""
+    raw = metadata.get("date")
+    announced = None
+    if isinstance(raw, date):
+        announced = _as_aware(raw, zone)
+    elif raw is not None and str(raw).strip():
+        text = str(raw).strip()
+        announced = parse_local_datetime(text, zone) or _parse_day(text, zone)
+        if announced is None:
+            found.error("date", f"'{text}' is not a date-time like {EXAMPLE_DATE}")
+            return None
+    if start is None:
+        return announced
+    # The build sets `date` to the start when a file has none, so only the header itself tells
+    # whether the organizer wrote one. Without it, feeds, the calendar and the JSON-LD would all
+    # say that an upcoming class was announced on the day it starts.
+    if now is not None and start > now and ("date" not in found.lines or announced is None):
+        found.error(
+            "date",
+            f"missing; add the line 'Date: {now.astimezone(zone):%Y-%m-%d %H:%M}' "
+            "(when the class is announced) under the title",
+        )
+        return None
+    if announced is not None and announced > start:
+        found.error(
+            "date",
+            f"{announced:%Y-%m-%d %H:%M} is after start {start:%Y-%m-%d %H:%M}; "
+            "the announcement cannot come after the class",
+        )
+        return None
+    return announced
+
+
+def _parse_day(text: str, zone: tzinfo) -> datetime | None:
+    """`2026-11-20` as its midnight in the zone (Pelican accepts a Date: without a time)."""
+    try:
+        return _as_aware(date.fromisoformat(text), zone) if len(text) == 10 else None
+    except ValueError:
+        return None
+
+
 def _tags(metadata: Mapping[str, Any]) -> tuple[str, ...]:
     raw = metadata.get("tags") or []
     items = raw.split(",") if isinstance(raw, str) else raw
@@ -501,11 +551,15 @@ def build_class(
     source_text: str,
     zone: tzinfo,
     default_duration: timedelta = timedelta(hours=2),
+    *,
+    now: datetime | None = None,
 ) -> tuple[ClassEvent | None, list[ValidationError]]:
     """Validate one class file's metadata into a ClassEvent, or return every problem found in it.
 
     `metadata` maps lower-case keys to strings (or lists for repeated keys), as Pelican reads them;
-    `path` is shown in messages; `source_text` only serves to find line numbers.
+    `path` is shown in messages; `source_text` serves to find line numbers and to tell a `Date:`
+    line the organizer wrote from the one the build fills in. `now` is the build's moment: with
+    it, a class that has not started must have its own `Date:` (None: no such check).
     """
     found = _Collector(path, source_text)
     file_name = path.rsplit("/", 1)[-1]
@@ -525,6 +579,7 @@ def build_class(
         found.error("title", "missing; add 'Title: <what the class is called>'")
     start = _parse_start(found, metadata, zone, name_match["date"] if name_match else None)
     end = _parse_end(found, metadata, start, zone, default_duration) if start else None
+    announced = _parse_announced(found, metadata, start, zone, now)
     venue = _parse_venue(found, metadata)
     teachers = _parse_teachers(found, metadata)
     registration = _parse_registration(found, metadata)
@@ -544,7 +599,6 @@ def build_class(
 
     if found.errors or start is None or end is None or venue is None:
         return None, found.errors
-    announced = metadata.get("date")
     modified = metadata.get("modified")
     return (
         ClassEvent(
@@ -555,7 +609,7 @@ def build_class(
             venue=venue,
             teachers=teachers,
             source_path=path,
-            announced=_as_aware(announced, zone) if announced else start,
+            announced=announced or start,
             summary=_single(metadata, "summary"),
             bring=_single(metadata, "bring"),
             registration=registration,

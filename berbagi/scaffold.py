@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 
 from .model import ValidationError, build_class, parse_local_datetime, slugify
 
 
 @dataclass(frozen=True)
 class NewClass:
-    """What an organizer types for a new class."""
+    """What an organizer types for a new class, and when the file is written."""
 
     title: str
     start: str
@@ -21,10 +21,13 @@ class NewClass:
     summary: str = ""
     registration: str = ""
     slug: str = ""
+    # The moment of writing, in the chapter's zone: the class's announcement (its `Date:`).
+    date: datetime | None = None
 
 
 FIELD_ORDER = (
     ("Title", "title"),
+    ("Date", "date"),
     ("Start", "start"),
     ("End", "end"),
     ("Venue", "venue"),
@@ -43,11 +46,26 @@ def file_name(new: NewClass, zone: tzinfo) -> str:
     return f"{day}-{slugify(new.slug or new.title)}.md"
 
 
+def _announcement(new: NewClass) -> str:
+    """`YYYY-MM-DD HH:MM` of `new.date`, or "" when there is none to write."""
+    if new.date is None:
+        return ""
+    start = parse_local_datetime(new.start, new.date.tzinfo) if new.date.tzinfo else None
+    # A class recorded after it took place was never announced from this file: a Date: after
+    # its start would be an error, and without one the class counts as announced at its start.
+    if start is not None and start <= new.date:
+        return ""
+    return f"{new.date:%Y-%m-%d %H:%M}"
+
+
 def class_file_text(new: NewClass) -> str:
     """The Markdown file: a metadata header in the documented order, then a body to fill in."""
     header = []
     for label, attribute in FIELD_ORDER:
-        value = getattr(new, attribute) if attribute else "scheduled"
+        if attribute == "date":
+            value = _announcement(new)
+        else:
+            value = getattr(new, attribute) if attribute else "scheduled"
         if value:
             header.append(f"{label}: {' '.join(value.split())}")
     body = "Tulis di sini apa yang akan dipelajari, untuk siapa, dan susunan acaranya.\n"
@@ -61,5 +79,6 @@ def validate_new_class(new: NewClass, folder: str, zone: tzinfo) -> list[Validat
     for line in text.split("\n\n", 1)[0].splitlines():
         key, _, value = line.partition(":")
         metadata[key.strip().lower()] = value.strip()
-    _, errors = build_class(metadata, f"{folder}/{file_name(new, zone)}", text, zone)
+    # Checked at the moment of writing, as `check` will: a class yet to come needs its Date:.
+    _, errors = build_class(metadata, f"{folder}/{file_name(new, zone)}", text, zone, now=new.date)
     return errors

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from PIL import Image
+
 from . import urls
 from .model import TWITTER_HANDLE, Chapter, is_web_url
 from .publish.compose import KINDS as TEMPLATE_NAMES
@@ -27,8 +29,14 @@ SUPPORTED_LANGUAGES = ("id", "en")
 # A bare host name: calendar UIDs and feed ids are built from it, so a scheme or path would leak in.
 HASHTAG = re.compile(r"^\w+$")
 DOMAIN = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}$")
-CHAPTER_REQUIRED = ("name", "short_name", "city", "twitter", "hashtag", "domain", "site_url")
-CHAPTER_OPTIONAL = ("founded", "email")
+# The e-mail is required: every calendar event names the chapter as its ORGANIZER (RFC 5546).
+CHAPTER_REQUIRED = (
+    "name", "short_name", "city", "twitter", "hashtag", "domain", "site_url", "email"
+)  # fmt: skip
+CHAPTER_OPTIONAL = ("founded", "logo")
+# something@host.tld; the local part keeps to characters that need no escaping in a mailto: URI
+# (where ?, # and % have a meaning of their own).
+EMAIL = re.compile(r"^[A-Za-z0-9._+-]+@([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
 
 SCHEDULE_DEFAULTS: dict[str, Any] = {
     "path": "classes",  # folder under content/ holding one Markdown file per class
@@ -280,7 +288,40 @@ def _chapter(problems: _Problems, raw: Any) -> Chapter:
         problems.add(
             plugin, f"CHAPTER['hashtag'] '{values['hashtag']}' is not a hashtag like AkberPLB"
         )
+    if values["email"] and not EMAIL.match(values["email"]):
+        problems.add(
+            plugin,
+            f"CHAPTER['email'] '{values['email']}' is not an e-mail address like "
+            "halo@palembang.akademiberbagi.org",
+        )
     return Chapter(**values)
+
+
+def _logo(problems: _Problems, chapter: Chapter, content_path: Path) -> None:
+    """The logo is a picture (its path absolute, or relative to content/), or there is none."""
+    if not chapter.logo:
+        return
+    try:
+        with Image.open(content_path / chapter.logo) as picture:
+            picture.verify()
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        problems.add(
+            "class_schedule",
+            f"CHAPTER['logo'] '{chapter.logo}' is not a picture; give the path of a square PNG "
+            "of at least 180 pixels, like content/images/logo.png",
+        )
+
+
+def _static_paths(problems: _Problems, raw: Mapping[str, Any], content_path: Path) -> None:
+    """A listed file that is not there: Pelican would skip it without a word."""
+    for entry in raw.get("STATIC_PATHS") or ():
+        # Folders may be missing (a new chapter has no photos yet); a named file may not.
+        if "." in str(entry).rsplit("/", 1)[-1] and not (content_path / entry).exists():
+            problems.add(
+                "class_schedule",
+                f"STATIC_PATHS lists '{entry}', which is not in content/; add the file or "
+                "remove it from STATIC_PATHS",
+            )
 
 
 def _zone(problems: _Problems, raw: Any) -> ZoneInfo:
@@ -558,6 +599,8 @@ def load(raw: Mapping[str, Any]) -> Settings:
     language = _language(problems, raw.get("DEFAULT_LANG", "id"))
     content_path = Path(os.path.abspath(raw.get("PATH") or "content"))
     site_folder = content_path.parent
+    _logo(problems, chapter, content_path)
+    _static_paths(problems, raw, content_path)
     settings = Settings(
         chapter=chapter,
         zone=zone,

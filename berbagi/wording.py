@@ -37,6 +37,9 @@ WORDS: dict[str, dict[str, str]] = {
         ),
         "feed_title": "Kelas {name}",
         "feed_subtitle": "Kelas gratis {name}: pengumuman, perubahan jadwal dan pembatalan.",
+        "share_text": "Kelas gratis {chapter}: {title}, {when}. Info dan pendaftaran:",
+        "share_subject": "Kelas gratis: {title}",
+        "register_tweet": 'Saya daftar kelas "{title}" @{account} #{hashtag}',
     },
     "en": {
         "cancelled": "CANCELLED",
@@ -59,6 +62,9 @@ WORDS: dict[str, dict[str, str]] = {
         "calendar_description": "Free classes by {name}: volunteer teachers, open to everyone.",
         "feed_title": "{name} classes",
         "feed_subtitle": "Free classes by {name}: announcements, new dates and cancellations.",
+        "share_text": "Free class by {chapter}: {title}, {when}. Details and registration:",
+        "share_subject": "Free class: {title}",
+        "register_tweet": 'Signing up for "{title}" by @{account} #{hashtag}',
     },
 }
 # Control characters other than newline and tab are invalid in iCalendar and XML text.

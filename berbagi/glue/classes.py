@@ -31,7 +31,7 @@ from ..model import (
 )
 from ..schedule import Schedule
 from ..urls import url_for
-from . import theme
+from . import share_images, site_files, theme
 from .state import ARTICLES_KEY, SCHEDULE_KEY, schedule_of, site_settings
 
 logger = logging.getLogger(__name__)
@@ -120,6 +120,7 @@ def _missing_photos(
 def read_classes(generator: ArticlesGenerator) -> None:
     """Build the schedule from every class file, or stop the build listing every problem."""
     settings = site_settings(generator.settings)
+    now = settings.now()  # read once: the same moment validates the classes and splits them
     groups: dict[str, list[ClassEvent]] = {"published": [], "hidden": [], "draft": []}
     pages: dict[str, Any] = {}
     errors: list[ValidationError] = []
@@ -134,6 +135,7 @@ def read_classes(generator: ArticlesGenerator) -> None:
             source_text,
             settings.zone,
             settings.schedule.default_duration,
+            now=now,
         )
         errors.extend(problems)
         if event is None:
@@ -156,9 +158,7 @@ def read_classes(generator: ArticlesGenerator) -> None:
     # Drafts are checked like every class but never written: a draft class must not appear
     # anywhere, and Pelican's draft writer needs the categories this site turns off.
     generator.drafts, generator.drafts_translations = [], []
-    schedule = Schedule(
-        groups["published"], settings.now(), hidden=groups["hidden"], drafts=groups["draft"]
-    )
+    schedule = Schedule(groups["published"], now, hidden=groups["hidden"], drafts=groups["draft"])
     gap = schedule.monthly_promise_gap(settings.schedule.monthly_promise_days)
     if gap and schedule.all:
         logger.warning("class_schedule: %s", gap)
@@ -213,3 +213,5 @@ def register() -> None:
     signals.article_generator_context.connect(prepare_class_metadata)
     signals.article_generator_finalized.connect(read_classes)
     signals.get_generators.connect(add_schedule_pages)
+    share_images.register()
+    site_files.register()

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import blinker
+import pelican.plugins as pelican_plugins
 from pelican import Pelican
 from pelican.generators import ArticlesGenerator
 from pelican.log import LimitFilter
@@ -94,6 +95,9 @@ def _forget_plugins_of_earlier_builds(settings: Mapping[str, Any]) -> None:
     """
     roots = [Path(path).resolve() for path in settings.get("PLUGIN_PATHS") or []]
     roots.append(Path(__file__).resolve().parents[1])
+    # Installed plugins (pelican-sitemap) live in the pelican.plugins namespace, whose folders
+    # hold nothing else that connects to a signal.
+    roots += [Path(path).resolve() for path in pelican_plugins.__path__]
     for signal in vars(signals).values():
         if not isinstance(signal, blinker.Signal):
             continue

@@ -12,6 +12,9 @@ from ..settings import Settings, load
 SETTINGS_KEY = "berbagi_settings"
 SCHEDULE_KEY = "schedule"  # the templates read it under this name
 ARTICLES_KEY = "berbagi_class_articles"
+# The class_photos plugin's catalog of resized copies, when that plugin is on: the share glue
+# takes a class's first photo as the picture of its shared link.
+PHOTOS_KEY = "class_photos_catalog"
 
 
 def site_settings(pelican_settings: dict[str, Any]) -> Settings:

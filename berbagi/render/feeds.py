@@ -75,7 +75,7 @@ def _registration_html(event: ClassEvent, site: FeedSite) -> str:
         link = escape(event.registration.url)
         return f'<a href="{link}">{link}</a>'
     if event.registration.via_twitter and site.chapter:
-        intent = escape(registration_url(event, site.chapter))
+        intent = escape(registration_url(event, site.chapter, site.language))
         return f'<a href="{intent}">{escape(said["twitter_link"])}</a>'
     if event.registration.via_twitter:
         return escape(said["via_twitter"])

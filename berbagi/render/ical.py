@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import lru_cache
 
-from icalendar import STATUS, TRANSP, Calendar, Event, Timezone, vDuration, vText
+from icalendar import STATUS, TRANSP, Calendar, Event, Timezone, vCalAddress, vDuration, vText
 
 from ..model import ClassEvent, ClassStatus
 from ..settings import Settings
@@ -30,6 +30,10 @@ class CalendarSite:
 
     domain: str
     zone: tzinfo
+    # METHOD:PUBLISH needs exactly one ORGANIZER per event (RFC 5546): the chapter, by its
+    # name and e-mail address (CHAPTER['email'] is required for that reason).
+    organizer_name: str
+    organizer_email: str
     language: str = "id"
     name: str = ""
     description: str = ""
@@ -41,6 +45,8 @@ class CalendarSite:
         return cls(
             domain=settings.chapter.domain,
             zone=settings.zone,
+            organizer_name=settings.chapter.name,
+            organizer_email=settings.chapter.email,
             language=settings.language,
             name=settings.calendar.name,
             description=settings.calendar.description,
@@ -55,6 +61,13 @@ def event_uid(event: ClassEvent, domain: str) -> str:
 
 def _utc(moment: datetime) -> datetime:
     return moment.astimezone(UTC)
+
+
+def organizer(site: CalendarSite) -> vCalAddress:
+    """The chapter as ORGANIZER: `CN=<name>:mailto:<email>`, quoted and escaped by icalendar."""
+    # One line of text: a parameter value cannot hold a line break.
+    name = " ".join(clean_text(site.organizer_name).split())
+    return vCalAddress.new(site.organizer_email, cn=name or None)
 
 
 def _param_text(text: str) -> str:
@@ -85,7 +98,9 @@ def build_event(event: ClassEvent, site: CalendarSite) -> Event:
         location=clean_text(location_line(event)),
         description=description_text(event, event.url, site.language),
         url=event.url,
-        categories=[clean_text(tag) for tag in event.tags],
+        # An empty CATEGORIES: line is invalid (libical refuses it): no tags, no property.
+        categories=tuple(filter(None, (clean_text(tag) for tag in event.tags))),
+        organizer=organizer(site),
         # A class that will not happen on this date should not block anyone's free/busy time.
         transparency=None if event.status is ClassStatus.SCHEDULED else TRANSP.TRANSPARENT,
     )

@@ -3,6 +3,7 @@ which escapes <, >, & and ' so that a title containing </script> cannot leave th
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from ..model import Chapter, ClassEvent, ClassStatus
@@ -12,10 +13,36 @@ EVENT_STATUS = {
     ClassStatus.CANCELLED: "https://schema.org/EventCancelled",
     ClassStatus.POSTPONED: "https://schema.org/EventPostponed",
 }
+# Whether a seat can still be had: only a scheduled class that has not started is open.
+AVAILABILITY = {
+    ClassStatus.SCHEDULED: "https://schema.org/InStock",
+    ClassStatus.CANCELLED: "https://schema.org/Discontinued",
+    # Registration is not open while the new date is unknown.
+    ClassStatus.POSTPONED: "https://schema.org/OutOfStock",
+}
+STARTED = "https://schema.org/SoldOut"
 
 
-def event_jsonld(event: ClassEvent, chapter: Chapter, home_url: str) -> dict[str, Any]:
-    """The Event object for one class, ready for `tojson`; `home_url` is the site's address."""
+def availability(event: ClassEvent, now: datetime | None = None) -> str:
+    """schema.org availability of the class's (free) offer at `now`; None: not started yet."""
+    if event.status is ClassStatus.SCHEDULED and now is not None and event.has_started(now):
+        return STARTED
+    return AVAILABILITY[event.status]
+
+
+def event_jsonld(
+    event: ClassEvent,
+    chapter: Chapter,
+    home_url: str,
+    *,
+    now: datetime | None = None,
+    image_url: str | None = None,
+) -> dict[str, Any]:
+    """The Event object for one class, ready for `tojson`; `home_url` is the site's address.
+
+    `now` is the build's moment (None: the class has not started); `image_url`, an absolute
+    address of the class's share image or photo, becomes the Event's `image`.
+    """
     status = EVENT_STATUS[event.status]
     if event.is_rescheduled:
         status = "https://schema.org/EventRescheduled"
@@ -56,7 +83,7 @@ def event_jsonld(event: ClassEvent, chapter: Chapter, home_url: str) -> dict[str
             "@type": "Offer",
             "price": 0,
             "priceCurrency": "IDR",
-            "availability": "https://schema.org/InStock",
+            "availability": availability(event, now),
             "url": event.registration.url or event.url,
             "validFrom": event.announced.isoformat(),
         },
@@ -64,6 +91,8 @@ def event_jsonld(event: ClassEvent, chapter: Chapter, home_url: str) -> dict[str
     }
     if event.summary:
         data["description"] = event.summary
+    if image_url:
+        data["image"] = [image_url]
     if event.is_rescheduled:
         data["previousStartDate"] = [moment.isoformat() for moment in event.previous_starts]
     if event.capacity:

@@ -15,13 +15,13 @@ from pelican import signals
 from berbagi import photos
 from berbagi.glue import classes
 from berbagi.glue.classes import site_relative_path
-from berbagi.glue.state import schedule_of, site_settings
+from berbagi.glue.state import PHOTOS_KEY, schedule_of, site_settings
 from berbagi.model import ClassEvent, Photo
 
 logger = logging.getLogger(__name__)
 
 # Key in Pelican's shared context holding this build's PhotoCatalog.
-CONTEXT_KEY = "class_photos_catalog"
+CONTEXT_KEY = PHOTOS_KEY
 
 
 @dataclass(frozen=True)
@@ -44,6 +44,14 @@ class PhotoCatalog:
         self, slug: str, photo_path: str, folder_url: str, variants: list[photos.Variant]
     ) -> None:
         self._copies[(slug, photo_path)] = (folder_url, tuple(variants))
+
+    def largest(self, slug: str, photo_path: str) -> tuple[str, int, int] | None:
+        """The biggest copy of a photo: its site-relative path, width and height."""
+        found = self._copies.get((slug, photo_path))
+        if not found:
+            return None
+        folder_url, variants = found
+        return f"{folder_url}/{variants[-1].name}", variants[-1].width, variants[-1].height
 
     @pass_context
     def image(self, context: Any, event: ClassEvent, photo: Photo) -> PhotoImage | None:

@@ -35,12 +35,14 @@ def test_next_class_is_above_the_fold(visit, device, screenshot_dir):
     fold = session.height
     card = page.locator(".next-class .next-card")
     shown = {
-        "title": card.locator("h2.p-name"),
+        "title": card.locator("h2"),
         "date": card.locator("time.dt-start"),
         "venue": card.locator(".p-location"),
         "register button": card.locator(".actions a.button:not(.button-secondary)"),
     }
     assert "Jurnalistik Foto" in shown["title"].inner_text()
+    # The h-event's name is the title alone, without the "Jadwal baru" badge beside it.
+    assert card.locator(".p-name").inner_text() == "Jurnalistik Foto: Bercerita dengan Gambar"
     assert shown["date"].get_attribute("datetime") == "2026-12-05T14:00:00+07:00"
     assert "Studio Radio Suara Contoh FM" in shown["venue"].inner_text()
     assert shown["register button"].inner_text().strip() == "Daftar"

@@ -86,6 +86,23 @@ def test_every_ics_is_crlf_folded_zoned_and_stamped_in_utc(sample_site):
         assert [tz.tz_name for tz in calendar.timezones] == ["Asia/Jakarta"]
 
 
+def test_every_event_has_one_organizer_the_chapter(sample_site):
+    for path in sorted(sample_site.rglob("*.ics")):
+        data = path.read_bytes()
+        unfolded = data.replace(b"\r\n ", b"").split(b"\r\n")
+        events = icalendar.Calendar.from_ical(data).events
+        organizers = [line for line in unfolded if line.startswith(b"ORGANIZER")]
+        assert organizers == [
+            b'ORGANIZER;CN="Akademi Berbagi Palembang":mailto:halo@example.org'
+        ] * len(events), path
+        for event in events:
+            assert event["ORGANIZER"] == "mailto:halo@example.org", path
+            assert event["ORGANIZER"].params["CN"] == "Akademi Berbagi Palembang", path
+        for vevent in vobject.readOne(data.decode("utf-8")).vevent_list:
+            (organizer,) = vevent.contents["organizer"]
+            assert organizer.params["CN"] == ["Akademi Berbagi Palembang"], path
+
+
 def test_statuses_sequences_and_times_of_the_sample_classes(sample_site):
     events = events_by_slug((sample_site / "calendar.ics").read_bytes())
     moved = events["jurnalistik-foto"]
@@ -241,6 +258,11 @@ def test_edited_title_keeps_the_uid_and_a_reschedule_raises_sequence(
     raw = (site / "kelas" / slug / f"{slug}.ics").read_bytes()
     assert b"SUMMARY:Kopi\\, Teh\\; dan \\\\ Cokelat" in raw.replace(b"\r\n ", b"")
     assert vobject.readOne(raw.decode("utf-8")).vevent.summary.value == title
+
+    # Classes without tags have no (empty, invalid) CATEGORIES line; tagged ones keep theirs.
+    assert "CATEGORIES" not in after[slug]
+    assert b"\r\nCATEGORIES" not in raw
+    assert after["kewirausahaan-sosial"].categories == ["kewirausahaan", "sosial"]
 
     # A hidden class has its own file for its page but stays out of the subscription.
     assert "hidden-class" not in after

@@ -1,5 +1,6 @@
 """`invoke check` and the build: every problem in every class file, in one run, by file and line."""
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from berbagi.glue import runner
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
+FIXED_NOW = "2026-11-28T09:00:00+07:00"  # the builds' now, as in tests/conftest.py
 
 
 def invoke(*arguments: str) -> subprocess.CompletedProcess:
@@ -80,25 +82,84 @@ def test_invoke_check_exits_non_zero_with_the_messages(tmp_path):
     assert "check failed" in output
 
 
-def test_new_class_writes_a_file_that_passes_check(tmp_path, site_settings):
-    content = tmp_path / "content"
-    (content / "classes").mkdir(parents=True)
-    result = subprocess.run(
+def new_class(content: Path, start: str, now: str = FIXED_NOW) -> subprocess.CompletedProcess:
+    """`invoke new-class` for one class starting at `start`, on a chapter clock fixed at `now`."""
+    return subprocess.run(
         [
             sys.executable, "-m", "invoke", "new-class", "--no-input",
             "--content", str(content),
             "--title", "Menulis Cerpen: Dari Ide ke Naskah",
-            "--start", "2026-12-12 14:00", "--end", "16:00",
+            "--start", start, "--end", "16:00",
             "--venue", "Kafe Kopi Contoh", "--address", "Jl. Kapten A. Rivai No. 27, Palembang",
             "--teacher", "Penulis cerpen (tokoh fiktif) | @penulis_cerpen",
             "--registration", "via Twitter",
         ],
         cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, "BERBAGI_NOW": now},
     )  # fmt: skip
+
+
+def test_new_class_writes_a_file_that_passes_check(tmp_path, site_settings):
+    content = tmp_path / "content"
+    (content / "classes").mkdir(parents=True)
+    result = new_class(content, "2026-12-12 14:00", now="2026-11-27T20:30:00+07:00")
     assert result.returncode == 0, result.stderr
     created = content / "classes" / "2026-12-12-menulis-cerpen-dari-ide-ke-naskah.md"
     assert created.is_file()
+    # The class is announced when its file is written, on the chapter's clock.
+    assert created.read_text(encoding="utf-8").splitlines()[:3] == [
+        "Title: Menulis Cerpen: Dari Ide ke Naskah",
+        "Date: 2026-11-27 20:30",
+        "Start: 2026-12-12 14:00",
+    ]
     assert runner.check(site_settings(content)) is not None  # raises BuildFailed if invalid
+
+
+def test_new_class_writes_the_date_in_the_chapters_zone(tmp_path):
+    content = tmp_path / "content"
+    (content / "classes").mkdir(parents=True)
+    result = new_class(content, "2026-12-12 14:00", now="2026-11-27T13:30:00+00:00")
+    assert result.returncode == 0, result.stderr
+    created = content / "classes" / "2026-12-12-menulis-cerpen-dari-ide-ke-naskah.md"
+    assert "Date: 2026-11-27 20:30" in created.read_text(encoding="utf-8").splitlines()
+
+
+def test_a_class_recorded_after_it_took_place_gets_no_date(tmp_path, site_settings):
+    content = tmp_path / "content"
+    (content / "classes").mkdir(parents=True)
+    result = new_class(content, "2026-11-21 14:00")
+    assert result.returncode == 0, result.stderr
+    created = content / "classes" / "2026-11-21-menulis-cerpen-dari-ide-ke-naskah.md"
+    assert not [line for line in created.read_text().splitlines() if line.startswith("Date:")]
+    assert runner.check(site_settings(content)) is not None
+
+
+def test_an_upcoming_class_without_date_is_refused_with_the_line_to_add(content_dir, site_settings):
+    content = content_dir()
+    source = content / "classes" / "2027-01-09-kewirausahaan-sosial.md"
+    lines = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    source.write_text("".join(line for line in lines if not line.startswith("Date:")))
+    with pytest.raises(runner.BuildFailed) as failure:
+        runner.check(site_settings(content))
+    assert failure.value.problems == [
+        "content/classes/2027-01-09-kewirausahaan-sosial.md:1: date: missing; add the line "
+        "'Date: 2026-11-28 09:00' (when the class is announced) under the title"
+    ]
+    # The same file, once its class is over, is valid: a past class needs no Date:.
+    assert runner.check(site_settings(content, now="2027-02-01T09:00:00+07:00")) is not None
+
+
+def test_a_date_after_the_start_is_refused(content_dir, site_settings):
+    content = content_dir()
+    source = content / "classes" / "2027-01-09-kewirausahaan-sosial.md"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("Date: 2026-11-25 10:00", "Date: 2027-01-10 10:00"))
+    with pytest.raises(runner.BuildFailed) as failure:
+        runner.check(site_settings(content))
+    assert failure.value.problems == [
+        "content/classes/2027-01-09-kewirausahaan-sosial.md:2: date: 2027-01-10 10:00 is after "
+        "start 2027-01-09 09:00; the announcement cannot come after the class"
+    ]
 
 
 def test_new_class_refuses_bad_input_with_check_messages(tmp_path):

@@ -92,6 +92,21 @@ def test_cancelled_class_shows_a_banner_and_no_register_button(sample_site):
     )
 
 
+@pytest.mark.parametrize(
+    ("slug", "availability"),
+    [
+        ("jurnalistik-foto", "https://schema.org/InStock"),
+        ("kewirausahaan-sosial", "https://schema.org/InStock"),
+        ("desain-grafis-komunitas", "https://schema.org/Discontinued"),
+        ("hidup-sehat-pekerja-kantoran", "https://schema.org/OutOfStock"),
+    ],
+)
+def test_only_a_class_still_to_come_offers_a_seat(sample_site, slug, availability):
+    offers = json_ld(page(sample_site, f"kelas/{slug}"))["offers"]
+    assert offers["availability"] == availability
+    assert offers["validFrom"] < "2026-11-28"  # announced before the build, not at its start
+
+
 def test_rescheduled_class_gives_its_previous_start(sample_site):
     data = json_ld(page(sample_site, "kelas/jurnalistik-foto"))
     assert data["eventStatus"] == "https://schema.org/EventRescheduled"

@@ -13,6 +13,7 @@ import vobject
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from berbagi import settings as kit_settings
 from berbagi.links import (
     google_calendar_url,
     google_subscribe_url,
@@ -31,9 +32,13 @@ from berbagi.wording import clean_text, revised_at
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 DOMAIN = "palembang.akademiberbagi.example"
+CHAPTER_NAME = "Akademi Berbagi Palembang"
+CHAPTER_EMAIL = "halo@palembang.akademiberbagi.example"
 SITE = CalendarSite(
     domain=DOMAIN,
     zone=JAKARTA,
+    organizer_name=CHAPTER_NAME,
+    organizer_email=CHAPTER_EMAIL,
     language="id",
     name="Kelas Akademi Berbagi Palembang",
     description="Jadwal kelas gratis, guru relawan; terbuka untuk siapa saja.",
@@ -117,6 +122,83 @@ def test_event_fields_read_back_with_vobject():
     assert event.location.value == "Kafe Kopi Contoh, Jl. Kapten A. Rivai No. 27, Palembang"
     assert calendar.vtimezone.tzid.value == "Asia/Jakarta"
     assert calendar.contents["x-wr-caldesc"][0].value == SITE.description
+
+
+def unfolded_lines(data: bytes) -> list[str]:
+    return data.replace(b"\r\n ", b"").decode("utf-8").split("\r\n")
+
+
+def test_a_class_without_tags_has_no_categories_line():
+    data = render_calendar([make_event(tags=())], SITE)
+    assert not [line for line in unfolded_lines(data) if line.startswith("CATEGORIES")]
+    assert "CATEGORIES" not in only_event(data)
+    assert not hasattr(vobject.readOne(data.decode("utf-8")).vevent, "categories")
+
+
+def test_a_class_with_tags_lists_them_as_categories():
+    data = render_calendar([make_event(tags=("fotografi", "ponsel, kamera"))], SITE)
+    assert [line for line in unfolded_lines(data) if line.startswith("CATEGORIES")] == [
+        "CATEGORIES:fotografi,ponsel\\, kamera"
+    ]
+    assert only_event(data).categories == ["fotografi", "ponsel, kamera"]
+    read = vobject.readOne(data.decode("utf-8")).vevent
+    assert read.categories.value == ["fotografi", "ponsel, kamera"]
+
+
+@pytest.mark.parametrize(
+    "status", [ClassStatus.SCHEDULED, ClassStatus.CANCELLED, ClassStatus.POSTPONED]
+)
+def test_every_event_has_exactly_one_organizer_the_chapter(status):
+    past_start = datetime(2011, 5, 14, 15, 0, tzinfo=JAKARTA)
+    past = make_event(slug="lama", start=past_start, end=past_start + timedelta(hours=2))
+    data = render_calendar([make_event(status=status), past], SITE)
+    organizers = [line for line in unfolded_lines(data) if line.startswith("ORGANIZER")]
+    # icalendar quotes a CN with spaces; RFC 5545 allows both forms.
+    assert organizers == [f'ORGANIZER;CN="{CHAPTER_NAME}":mailto:{CHAPTER_EMAIL}'] * 2
+    for event in icalendar.Calendar.from_ical(data).events:
+        organizer = event["ORGANIZER"]
+        assert not isinstance(organizer, list)  # one ORGANIZER, not several
+        assert str(organizer) == f"mailto:{CHAPTER_EMAIL}"
+        assert organizer.params["CN"] == CHAPTER_NAME
+    for vevent in vobject.readOne(data.decode("utf-8")).vevent_list:
+        (organizer,) = vevent.contents["organizer"]
+        assert organizer.value == f"mailto:{CHAPTER_EMAIL}"
+        assert organizer.params["CN"] == [CHAPTER_NAME]
+    single = render_class_calendar(make_event(), SITE)
+    assert [line for line in unfolded_lines(single) if line.startswith("ORGANIZER")] == (
+        organizers[:1]
+    )
+
+
+def test_an_organizer_name_with_separators_is_quoted_by_the_library():
+    name = "Akber Palembang: Kelas, Diskusi; dan\nPraktik"
+    site = replace(SITE, organizer_name=name)
+    data = render_calendar([make_event()], site)
+    (line,) = [line for line in unfolded_lines(data) if line.startswith("ORGANIZER")]
+    expected = "Akber Palembang: Kelas, Diskusi; dan Praktik"  # one line: a parameter has no breaks
+    assert line == f'ORGANIZER;CN="{expected}":mailto:{CHAPTER_EMAIL}'
+    assert only_event(data)["ORGANIZER"].params["CN"] == expected
+    organizer = vobject.readOne(data.decode("utf-8")).vevent.organizer
+    assert organizer.params["CN"] == [expected]
+    assert organizer.value == f"mailto:{CHAPTER_EMAIL}"
+
+
+def test_the_organizer_comes_from_the_chapter_settings():
+    chapter = {
+        "name": "Akademi Berbagi Palembang",
+        "short_name": "Akber Palembang",
+        "city": "Palembang",
+        "twitter": "AkberPLB",
+        "hashtag": "AkberPLB",
+        "domain": DOMAIN,
+        "site_url": f"https://{DOMAIN}",
+        "email": CHAPTER_EMAIL,
+    }
+    loaded = kit_settings.load(
+        {"CHAPTER": chapter, "TIMEZONE": "Asia/Jakarta", "CLASS_FEEDS": {"id_year": 2011}}
+    )
+    site = CalendarSite.of(loaded)
+    assert (site.organizer_name, site.organizer_email) == (CHAPTER_NAME, CHAPTER_EMAIL)
 
 
 def test_calendar_properties():

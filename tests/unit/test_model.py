@@ -140,3 +140,83 @@ def test_a_count_must_be_written_in_ascii_digits(text):
     event, errors = build_class(metadata, PATH, source_of(metadata), JAKARTA)
     assert event is None
     assert [error.field for error in errors] == ["capacity"]
+
+
+NOW = datetime(2026, 11, 28, 9, 0, tzinfo=JAKARTA)
+
+
+def build_at(now, **changes):
+    metadata = {key: value for key, value in {**VALID, **changes}.items() if value is not None}
+    return build_class(metadata, PATH, source_of(metadata), JAKARTA, now=now)
+
+
+def test_an_upcoming_class_without_date_gets_the_exact_line_to_add():
+    event, errors = build_at(NOW)
+    assert event is None
+    assert [str(e) for e in errors] == [
+        f"{PATH}:1: date: missing; add the line 'Date: 2026-11-28 09:00' "
+        "(when the class is announced) under the title"
+    ]
+
+
+def test_the_suggested_date_is_the_builds_now_in_the_chapters_zone():
+    _, errors = build_at(datetime.fromisoformat("2026-11-28T03:15:00+00:00"))
+    assert "'Date: 2026-11-28 10:15'" in errors[0].message
+
+
+def test_a_date_the_build_filled_in_is_not_one_the_organizer_wrote():
+    # Pelican's glue sets `date` to the start when the file has no Date: line.
+    metadata = {**VALID, "date": datetime(2026, 12, 5, 14, 0, tzinfo=JAKARTA)}
+    source = source_of(VALID)
+    event, errors = build_class(metadata, PATH, source, JAKARTA, now=NOW)
+    assert event is None
+    assert [(e.line, e.field) for e in errors] == [(1, "date")]
+
+
+def test_an_upcoming_class_with_date_is_announced_then():
+    event, errors = build_at(NOW, date="2026-11-20 10:00")
+    assert errors == []
+    assert event.announced == datetime(2026, 11, 20, 10, 0, tzinfo=JAKARTA)
+    day_only, errors = build_at(NOW, date="2026-11-20")  # Pelican accepts a date alone too
+    assert errors == [] and day_only.announced == datetime(2026, 11, 20, tzinfo=JAKARTA)
+
+
+@pytest.mark.parametrize("status", ["cancelled", "postponed", "draft"])
+def test_every_upcoming_class_needs_its_date_whatever_its_status(status):
+    _, errors = build_at(NOW, status=status)
+    assert [e.field for e in errors] == ["date"]
+
+
+def test_a_past_class_needs_no_date_and_counts_as_announced_at_its_start():
+    event, errors = build_at(datetime(2026, 12, 5, 14, 0, tzinfo=JAKARTA))
+    assert errors == []
+    assert event.announced == event.start
+
+
+def test_without_now_a_missing_date_is_not_checked():
+    event, errors = build()
+    assert errors == []
+    assert event.announced == event.start
+
+
+def test_a_date_after_start_is_refused_at_its_line():
+    _, errors = build_at(None, date="2026-12-06 10:00")
+    assert [str(e) for e in errors] == [
+        f"{PATH}:9: date: 2026-12-06 10:00 is after start 2026-12-05 14:00; "
+        "the announcement cannot come after the class"
+    ]
+    event, errors = build_at(None, date="2026-12-05 14:00")  # the same moment is allowed
+    assert errors == [] and event.announced == event.start
+
+
+def test_a_date_that_is_not_a_date_time_is_reported():
+    _, errors = build_at(NOW, date="minggu lalu")
+    assert [str(e) for e in errors] == [
+        f"{PATH}:9: date: 'minggu lalu' is not a date-time like 2026-11-20 10:00"
+    ]
+
+
+@given(st.text(max_size=30), st.sampled_from([None, NOW]))
+def test_any_date_gives_an_event_or_errors_never_an_exception(text, now):
+    event, errors = build_at(now, date=text)
+    assert (event is None) == bool(errors)

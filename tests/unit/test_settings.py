@@ -18,6 +18,7 @@ CHAPTER = {
     "hashtag": "AkberPLB",
     "domain": "palembang.akademiberbagi.example",
     "site_url": "https://palembang.akademiberbagi.example/",
+    "email": "halo@palembang.akademiberbagi.example",
 }
 BASE = {
     "CHAPTER": CHAPTER,
@@ -118,6 +119,12 @@ def test_the_clock_is_read_only_when_asked_and_a_fixed_now_wins(monkeypatch):
         ({"CHAPTER": {**CHAPTER, "hashtag": "#Akber-PLB"}}, "CHAPTER['hashtag'] 'Akber-PLB'"),
         ({"CHAPTER": {**CHAPTER, "name": 3}}, "CHAPTER['name'] must be text"),
         ({"CHAPTER": {k: v for k, v in CHAPTER.items() if k != "city"}}, "CHAPTER['city']"),
+        (
+            {"CHAPTER": {k: v for k, v in CHAPTER.items() if k != "email"}},
+            "class_schedule: CHAPTER['email'] is missing in the settings",
+        ),
+        ({"CHAPTER": {**CHAPTER, "email": " "}}, "CHAPTER['email'] is missing"),
+        ({"CHAPTER": {**CHAPTER, "email": None}}, "CHAPTER['email'] must be text"),
     ],
 )
 def test_each_mistake_is_one_line_naming_plugin_and_key(overrides, expected):
@@ -125,6 +132,38 @@ def test_each_mistake_is_one_line_naming_plugin_and_key(overrides, expected):
     assert len(found) == 1, found
     assert expected in found[0]
     assert "\n" not in found[0]
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "halo",
+        "halo@",
+        "@example.org",
+        "halo@example",
+        "halo@@example.org",
+        "halo @example.org",
+        "halo@example..org",
+        "halo@-example.org",
+        "mailto:halo@example.org",
+        "halo?subject=x@example.org",
+        "Halo <halo@example.org>",
+    ],
+)
+def test_a_chapter_email_that_is_not_an_address_is_one_line_naming_it(email):
+    found = problems(CHAPTER={**CHAPTER, "email": email})
+    assert found == [
+        f"class_schedule: CHAPTER['email'] '{email}' is not an e-mail address like "
+        "halo@palembang.akademiberbagi.org"
+    ]
+
+
+@pytest.mark.parametrize(
+    "email",
+    ["halo@example.org", "kelas.gratis+plb@mail.akademi-berbagi.or.id", " x_y@EXAMPLE.ORG "],
+)
+def test_a_chapter_email_address_is_accepted(email):
+    assert load(CHAPTER={**CHAPTER, "email": email}).chapter.email == email.strip()
 
 
 def test_every_mistake_is_reported_in_one_run():
