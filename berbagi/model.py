@@ -66,7 +66,7 @@ class Chapter:
     site_url: str  # production address, without a trailing slash
     founded: str = ""
     email: str = ""
-    logo: str = ""  # a picture under content/, e.g. images/logo.png; the icons are made from it
+    logo: str = ""  # path of a square picture (absolute, or under content/): the site's icons
 
 
 @dataclass(frozen=True)
