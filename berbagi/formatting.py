@@ -43,10 +43,21 @@ def short_date(moment: datetime, language: str) -> str:
 
 
 @_cached
+def zone_name(moment: datetime, language: str) -> str:
+    """The zone's short name: "WIB", also in English, where the locale only knows "+0700"."""
+    name = get_timezone_name(moment, "short", locale=language)
+    if name[:1] in "+-" or name.startswith("GMT"):
+        # Babel's English has no names for Indonesia's zones; everyone there says WIB, WITA, WIT.
+        local = get_timezone_name(moment, "short", locale="id")
+        if local.isalpha():
+            return str(local)
+    return str(name)
+
+
+@_cached
 def clock(moment: datetime, language: str) -> str:
-    """ "14.00 WIB" in Indonesian; the zone's short name as the locale knows it."""
-    zone_name = get_timezone_name(moment, "short", locale=language)
-    return f"{format_time(moment, 'short', locale=language)} {zone_name}"
+    """ "14.00 WIB" in Indonesian, "2:00 PM WIB" in English."""
+    return f"{format_time(moment, 'short', locale=language)} {zone_name(moment, language)}"
 
 
 @_cached
@@ -60,6 +71,5 @@ def time_range(start: datetime, end: datetime, language: str) -> str:
     """ "14.00–16.00 WIB", or both full date-times when the class runs past midnight."""
     if start.date() != end.date():
         return f"{when(start, language)} – {when(end, language)}"
-    zone_name = get_timezone_name(start, "short", locale=language)
     start_text = format_time(start, "short", locale=language)
-    return f"{start_text}–{format_time(end, 'short', locale=language)} {zone_name}"
+    return f"{start_text}–{format_time(end, 'short', locale=language)} {zone_name(start, language)}"

@@ -123,6 +123,7 @@ def read_classes(generator: ArticlesGenerator) -> None:
     now = settings.now()  # read once: the same moment validates the classes and splits them
     groups: dict[str, list[ClassEvent]] = {"published": [], "hidden": [], "draft": []}
     pages: dict[str, Any] = {}
+    held: set[int] = set()
     errors: list[ValidationError] = []
     for article in (*generator.articles, *generator.hidden_articles, *generator.drafts):
         if not _is_class_file(article.metadata):
@@ -146,8 +147,13 @@ def read_classes(generator: ArticlesGenerator) -> None:
             event, page_path=article.url, url=settings.absolute_url(article.url)
         )
         article.event = event  # the class template reads it
-        groups.setdefault(article.status, []).append(event)
-        if article.status != "draft":
+        # A Date still to come is when the class goes public: until then it is checked like a
+        # draft and shown nowhere, so no page, feed, calendar or post carries a future date.
+        status = "draft" if event.announced > now else article.status
+        groups.setdefault(status, []).append(event)
+        if status == "draft":
+            held.add(id(article))
+        else:
             pages[event.slug] = article
     errors.extend(find_duplicate_slugs([e for group in groups.values() for e in group]))
     if errors:
@@ -158,6 +164,9 @@ def read_classes(generator: ArticlesGenerator) -> None:
     # Drafts are checked like every class but never written: a draft class must not appear
     # anywhere, and Pelican's draft writer needs the categories this site turns off.
     generator.drafts, generator.drafts_translations = [], []
+    # In place: Pelican's context holds these same lists.
+    for listed in (generator.articles, generator.hidden_articles, generator.dates):
+        listed[:] = [article for article in listed if id(article) not in held]
     schedule = Schedule(groups["published"], now, hidden=groups["hidden"], drafts=groups["draft"])
     gap = schedule.monthly_promise_gap(settings.schedule.monthly_promise_days)
     if gap and schedule.all:

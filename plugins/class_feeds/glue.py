@@ -23,10 +23,7 @@ class ClassFeedsGenerator(Generator):  # type: ignore[misc]
         settings = site_settings(self.settings)
         schedule = schedule_of(self.context)
         site = FeedSite.of(settings)
-        # A class whose Date is still to come is not announced yet: it joins the feeds (as it
-        # is posted) once that moment has passed, so no entry is ever dated in the future.
-        announced = [e for e in schedule.all if e.announced <= schedule.now] if schedule else []
-        events = latest_entries(announced, settings.feeds.max_entries)
+        events = latest_entries(schedule.all if schedule else (), settings.feeds.max_entries)
         articles = class_articles(self.context)
         # Bodies with links made absolute, as a feed reader needs them.
         bodies = {

@@ -138,21 +138,3 @@ def test_edited_and_rescheduled_class_updates_its_entry(sample_site, build_site,
 def test_a_missing_id_year_stops_the_build(build_site):
     with pytest.raises(runner.BuildFailed, match=r"class_feeds: CLASS_FEEDS\['id_year'\]"):
         build_site(CLASS_FEEDS={"atom_path": "feeds/classes.atom.xml"})
-
-
-def test_a_class_announced_later_joins_the_feeds_only_then(content_dir, build_site):
-    content = content_dir()
-    source = next((content / "classes").glob("*-kewirausahaan-sosial.md"))
-    text = source.read_text(encoding="utf-8")
-    source.write_text(
-        "\n".join(
-            "Date: 2026-12-20 10:00" if line.startswith("Date:") else line
-            for line in text.split("\n")
-        ),
-        encoding="utf-8",
-    )
-
-    before = build_site(content)
-    assert "kewirausahaan-sosial" not in {slug_of(e) for e in read_feed(before, FEEDS[0]).entries}
-    after = build_site(content, now="2026-12-21T09:00:00+07:00")
-    assert "kewirausahaan-sosial" in {slug_of(e) for e in read_feed(after, FEEDS[0]).entries}

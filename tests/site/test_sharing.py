@@ -249,3 +249,27 @@ def test_share_images_are_made_again_only_when_their_inputs_change(content_dir, 
 
     assert untouched.stat().st_mtime_ns == before[untouched][0]
     assert edited.read_bytes() != before[edited][1]
+
+
+def test_a_class_goes_public_at_its_date_and_no_output_is_dated_in_the_future(
+    content_dir, build_site, tmp_path
+):
+    content = content_dir()
+    source = next((content / "classes").glob(f"*-{UPCOMING}.md"))
+    source.write_text(
+        re.sub(r"^Date: .*$", "Date: 2026-12-20 10:00", source.read_text("utf-8"), flags=re.M),
+        encoding="utf-8",
+    )
+    social = {"write_plan": True, "ledger": str(tmp_path / "l.json")}
+
+    before = build_site(content, SOCIAL_PUBLISH=social)
+    outputs = [p.read_text("utf-8", errors="replace") for p in before.rglob("*") if p.is_file()]
+    assert not (before / "kelas" / UPCOMING).exists()
+    assert not any(f"kelas/{UPCOMING}/" in text for text in outputs)
+    plan = json.loads((tmp_path / "cache" / "announce-plan.json").read_text("utf-8"))
+    assert UPCOMING not in [item["slug"] for item in plan["items"]]
+
+    after = build_site(content, now="2026-12-20T19:00:00+07:00", SOCIAL_PUBLISH=social)
+    assert (after / "kelas" / UPCOMING / "index.html").is_file()
+    assert f"kelas/{UPCOMING}/" in (after / "feeds" / "classes.atom.xml").read_text("utf-8")
+    assert f"kelas-{UPCOMING}@" in (after / "calendar.ics").read_text("utf-8")

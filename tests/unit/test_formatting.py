@@ -26,3 +26,16 @@ def test_equal_instants_in_other_zones_are_written_in_their_own_zone():
     assert makassar == START
     assert formatting.clock(START, "id") == "14.00 WIB"
     assert formatting.clock(makassar, "id") == "15.00 WITA"
+
+
+def test_english_names_indonesias_zones_as_people_there_do():
+    makassar = START.astimezone(ZoneInfo("Asia/Makassar"))
+    # CLDR puts a narrow no-break space (U+202F) before AM and PM.
+    assert formatting.clock(START, "en") == "2:00\u202fPM WIB"
+    assert formatting.clock(makassar, "en") == "3:00\u202fPM WITA"
+    assert formatting.time_range(START, START.replace(hour=16), "en") == (
+        "2:00\u202fPM–4:00\u202fPM WIB"
+    )
+    # A zone without such a name keeps its offset rather than a made-up one.
+    berlin = START.astimezone(ZoneInfo("Europe/Berlin"))
+    assert formatting.clock(berlin, "en") == "8:00\u202fAM +0100"
