@@ -31,7 +31,7 @@ from ..model import (
 )
 from ..schedule import Schedule
 from ..urls import url_for
-from . import share_images, site_files, theme
+from . import descriptions, share_images, site_files, theme
 from .state import ARTICLES_KEY, SCHEDULE_KEY, schedule_of, site_settings
 
 logger = logging.getLogger(__name__)
@@ -222,5 +222,6 @@ def register() -> None:
     signals.article_generator_context.connect(prepare_class_metadata)
     signals.article_generator_finalized.connect(read_classes)
     signals.get_generators.connect(add_schedule_pages)
+    descriptions.register()
     share_images.register()
     site_files.register()

@@ -1,5 +1,6 @@
 """Metadata is data: markup in a title, venue or teacher never becomes markup on the page."""
 
+import html
 import json
 import re
 from pathlib import Path
@@ -34,3 +35,45 @@ def test_hostile_names_on_listing_pages_are_escaped(build_site):
     for listing in ["index.html", "guru/index.html", "tempat/index.html"]:
         html = (site / listing).read_text(encoding="utf-8")
         assert "<script>alert" not in html and "<img src=x" not in html, listing
+
+
+HOSTILE_BODY = """Uraian biasa dengan **tebal**.
+
+<script>alert("badan")</script>
+<img src="x" onerror="alert('gambar')">
+<iframe src="https://jahat.example/"></iframe>
+[tautan jahat](javascript:alert('tautan')) dan [tautan baik](https://example.org/)
+
+## Susunan acara
+
+| Jam | Acara |
+|---|---|
+| 14.00 | Pembukaan |
+"""
+
+
+def test_raw_html_in_descriptions_and_pages_never_runs(content_dir, build_site):
+    content = content_dir()
+    source = next((content / "classes").glob("*-kewirausahaan-sosial.md"))
+    header = source.read_text(encoding="utf-8").split("\n\n", 1)[0]
+    source.write_text(header + "\n\n" + HOSTILE_BODY, encoding="utf-8")
+    page = content / "pages" / "tentang.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n" + HOSTILE_BODY, encoding="utf-8")
+
+    site = build_site(content)
+
+    outputs = {
+        "class page": (site / "kelas" / "kewirausahaan-sosial" / "index.html"),
+        "page": (site / "tentang" / "index.html"),
+        "atom": (site / "feeds" / "classes.atom.xml"),
+        "rss": (site / "feeds" / "classes.rss.xml"),
+    }
+    for name, path in outputs.items():
+        text = path.read_text(encoding="utf-8")
+        # Feeds carry the body as escaped HTML: read it back the way a feed reader would.
+        if name in {"atom", "rss"}:
+            text = html.unescape(text)
+        for hostile in ('alert("badan")', "onerror", "<iframe", "javascript:"):
+            assert hostile not in text, (name, hostile)
+        assert '<a href="https://example.org/">tautan baik</a>' in text, name
+        assert "<th>Jam</th>" in text and "<h2" in text, name
