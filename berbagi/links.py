@@ -99,14 +99,14 @@ def _form(params: dict[str, str]) -> str:
     return urlencode(params, quote_via=quote, safe="")
 
 
-def share_url(event: ClassEvent, chapter: Chapter, language: str = "id") -> str:
+def share_url(event: ClassEvent, chapter: Chapter, language: str) -> str:
     """A prefilled post on X that tells followers about the class, in the site's language."""
     text = f"{headline(event, language)} · {formatting.when(event.start, language)}"
     query = urlencode({"text": text, "url": event.url, "hashtags": chapter.hashtag})
     return f"{INTENT_URL}?{query}"
 
 
-def registration_url(event: ClassEvent, chapter: Chapter, language: str = "id") -> str:
+def registration_url(event: ClassEvent, chapter: Chapter, language: str) -> str:
     """The registration tweet: the organizer's own text, or one naming the chapter and the class."""
     text = event.registration.tweet_text or words(language)["register_tweet"].format(
         title=event.title, account=chapter.twitter, hashtag=chapter.hashtag

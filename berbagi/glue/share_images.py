@@ -116,17 +116,17 @@ class ShareImagesGenerator(Generator):  # type: ignore[misc]
                 lambda: share_image.render_chapter_image(chapter, language),
             )
         ]
-        for event in schedule.with_pages if schedule else ():
-            if has_own_image(event, schedule.now if schedule else event.start):
-                jobs.append(
-                    (
-                        class_image_path(event.slug),
-                        (event, chapter, language),
-                        lambda event=event: share_image.render_share_image(
-                            event, chapter, language
-                        ),
-                    )
+        drawn = (
+            [e for e in schedule.with_pages if has_own_image(e, schedule.now)] if schedule else []
+        )
+        for event in drawn:
+            jobs.append(
+                (
+                    class_image_path(event.slug),
+                    (event, chapter, language),
+                    lambda event=event: share_image.render_share_image(event, chapter, language),
                 )
+            )
         if chapter.logo:
             logo = (settings.content_path / chapter.logo).read_bytes()
             logo_digest = hashlib.sha256(logo).hexdigest()

@@ -68,12 +68,12 @@ class _Run:
         self.out(f"{self.command}: {message}")
 
 
-def parse_cap(text: str | int | None) -> int | None:
+def parse_cap(text: object) -> int | None:
     """`--max-posts` as given on the command line: None, or a whole number of at least 1."""
     if text is None or text == "":
         return None
     value = str(text).strip()
-    if not value.isdigit() or int(value) < 1:
+    if not (value.isascii() and value.isdigit()) or int(value) < 1:  # "¹" is a digit too
         raise PublishFailed(
             f"--max-posts must be a whole number of at least 1, not {text!r}", EXIT_SETUP
         )
@@ -83,12 +83,7 @@ def parse_cap(text: str | int | None) -> int | None:
 def _prepare(
     settings: Settings, command: str, out: Callable[[str], None], options: Options
 ) -> _Run:
-    cap = options.max_posts
-    if cap is not None and (isinstance(cap, bool) or not isinstance(cap, int) or cap < 1):
-        raise PublishFailed(
-            f"{command}: --max-posts must be a whole number of at least 1, not {cap!r}",
-            EXIT_SETUP,
-        )
+    parse_cap(options.max_posts)  # the same rule for a value given in code as on the command line
     try:
         check_templates(settings)
         plan = plans.read(settings.publish.plan_path)

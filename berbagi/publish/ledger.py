@@ -70,6 +70,11 @@ def exclusive(lock_path: Path) -> Iterator[None]:
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+def describe(kind: str, change: str | None, slug: str) -> str:
+    """ "update (cancelled) desain-grafis": how messages and dry runs name a post."""
+    return f"{kind} ({change}) {slug}" if change else f"{kind} {slug}"
+
+
 def chapter_identity(chapter: Chapter) -> dict[str, str]:
     """What ties a ledger to one chapter: its permanent domain and its account."""
     return {"domain": chapter.domain, "twitter": chapter.twitter}
@@ -147,8 +152,7 @@ class Record:
 
     def describe(self) -> str:
         """ "update (cancelled) desain-grafis", as messages show it."""
-        kind = f"{self.kind} ({self.change})" if self.change else self.kind
-        return f"{kind} {self.slug}"
+        return describe(self.kind, self.change, self.slug)
 
 
 RECORD_KEYS = ("slug", "network", "kind", "status", "recorded_at", "state")

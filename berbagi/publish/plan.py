@@ -22,6 +22,7 @@ from .ledger import (
     Record,
     atomic_write_json,
     chapter_identity,
+    describe,
     new_record,
 )
 from .networks import Network
@@ -104,8 +105,7 @@ class Post:
 
     def describe(self) -> str:
         """ "update (cancelled) desain-grafis", as shown in dry runs and messages."""
-        kind = f"{self.kind} ({self.change})" if self.change else self.kind
-        return f"{kind} {self.slug}"
+        return describe(self.kind, self.change, self.slug)
 
 
 def class_state(event: ClassEvent) -> dict[str, str]:

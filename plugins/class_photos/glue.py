@@ -20,9 +20,6 @@ from berbagi.model import ClassEvent, Photo
 
 logger = logging.getLogger(__name__)
 
-# Key in Pelican's shared context holding this build's PhotoCatalog.
-CONTEXT_KEY = PHOTOS_KEY
-
 
 @dataclass(frozen=True)
 class PhotoImage:
@@ -88,7 +85,7 @@ def add_photo_global(generator: Any) -> None:
     env = getattr(generator, "env", None)
     if env is None:
         return
-    catalog = generator.context.setdefault(CONTEXT_KEY, PhotoCatalog())
+    catalog = generator.context.setdefault(PHOTOS_KEY, PhotoCatalog())
     env.globals["class_photo"] = catalog.image
 
 
@@ -120,7 +117,7 @@ def resize_class_photos(generators: list[Any]) -> None:
     generator = generators[0]
     settings = site_settings(generator.settings)
     own = settings.photos
-    catalog = generator.context.setdefault(CONTEXT_KEY, PhotoCatalog())
+    catalog = generator.context.setdefault(PHOTOS_KEY, PhotoCatalog())
     content = settings.content_path.resolve()
     output = Path(generator.settings["OUTPUT_PATH"])
     written = 0

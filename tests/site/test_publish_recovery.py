@@ -254,7 +254,7 @@ def test_a_refused_post_leaves_the_ledger_file_as_it_was(site, twitter, credenti
     assert ledger_file(settings).read_bytes() == before
 
 
-@pytest.mark.parametrize("cap", ["-1", "0", "abc", "2.5"])
+@pytest.mark.parametrize("cap", ["-1", "0", "abc", "2.5", "¹", True])
 def test_a_cap_that_is_not_a_positive_whole_number_is_refused(cap):
     with pytest.raises(cli.PublishFailed, match="--max-posts must be a whole number") as refused:
         cli.parse_cap(cap)
