@@ -15,6 +15,7 @@ from ..render.jsonld import event_jsonld
 from ..settings import Settings
 from ..urls import url_for
 from .state import schedule_of, site_settings
+from .template_cache import share_compiled_templates
 
 
 def install_helpers(generator: Any) -> None:
@@ -22,6 +23,7 @@ def install_helpers(generator: Any) -> None:
     env = getattr(generator, "env", None)
     if env is None:
         return
+    share_compiled_templates(env)
     settings = site_settings(generator.settings)
     language, chapter = settings.language, settings.chapter
     env.install_gettext_translations(

@@ -1,0 +1,352 @@
+"""One edited class file, applied to a finished build in memory: re-read, re-check, re-render.
+
+Why the result equals a full build of the new content:
+
+- Anything that is not an edit of one known class file (a template, a plugin, the settings, a
+  page, a static file, a class file added, removed or renamed) never reaches this module.
+- The file is read, checked and turned into a class by Pelican's own reader and the kit's own
+  `read_classes`, exactly as in a full build. When anything a full build derives from the file
+  besides the class itself differs (Pelican status, address, slug, language, date, tags,
+  authors, category, template, static links, photos, held until its Date), `NeedsFullBuild`.
+- The schedule is rebuilt from every class with the one replaced, so lists and groups are right.
+  When the build's clock moved past any class's start, Date or share-image limit, a full build.
+- Every output is re-rendered, through the generators' own `generate_output`, except outputs
+  keyed by one item whose inputs are provably unchanged: another class's page (it reads only its
+  own article, class and the build's moment) and a teacher or venue page whose group (teacher or
+  venue and the full tuple of its classes) is equal to before. Outputs keyed by an item that is
+  gone (a teacher page, a share image) are removed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from types import SimpleNamespace
+from typing import Any
+
+from pelican import signals
+from pelican.contents import Article, SkipStub
+
+from ..glue import classes, descriptions, share_images
+from ..glue.state import ARTICLES_KEY, SCHEDULE_KEY, schedule_of
+from ..model import ClassEvent
+from ..schedule import Schedule
+from ..urls import url_for
+
+logger = logging.getLogger(__name__)
+
+# What Pelican derives from a file besides its content; any difference needs a full build.
+PELICAN_FIELDS = (
+    "status",
+    "save_as",
+    "url",
+    "slug",
+    "lang",
+    "translation",
+    "date",
+    "category",
+    "tags",
+    "authors",
+    "template",
+    "override_save_as",
+)
+ARCHIVE_SETTINGS = ("YEAR_ARCHIVE_SAVE_AS", "MONTH_ARCHIVE_SAVE_AS", "DAY_ARCHIVE_SAVE_AS")
+
+
+class NeedsFullBuild(Exception):
+    """This edit changes more than one class; the message says why (for the log)."""
+
+
+class InvalidEdit(Exception):
+    """The edited file does not validate; `problems` are its `path:line: field: message` lines."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass
+class State:
+    """A finished build's objects, which each incremental step updates in place."""
+
+    pelican: Any
+    generators: list[Any]
+    pelican_order: list[Any]
+    written: dict[str, Any]  # site-relative path -> article or page, for the sitemap
+
+    @property
+    def articles(self) -> Any:
+        return next(g for g in self.generators if hasattr(g, "dates"))
+
+    def class_article(self, source_path: str) -> Any | None:
+        """The class article read from this file, in the last good build."""
+        generator = self.articles
+        wanted = os.path.realpath(source_path)
+        for article in (*generator.articles, *generator.hidden_articles):
+            if os.path.realpath(article.source_path) == wanted and getattr(article, "event", None):
+                return article
+        return None
+
+
+class ErrorCounter(logging.Handler):
+    """Collects the messages of errors logged while it is attached."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+class _QuietScheduleWarning(logging.Filter):
+    # Checking one class alone makes `read_classes` see a schedule of one; its "no class this
+    # month" warning would be about that, not the site.
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.ERROR
+
+
+class _SelectiveWriter:
+    """Pelican's writer, except that it skips the pages proven unchanged."""
+
+    def __init__(self, writer: Any, skipped: set[str]) -> None:
+        self._writer = writer
+        self._skipped = skipped
+
+    def write_file(self, name: Any, *args: Any, **kwargs: Any) -> Any:
+        if name in self._skipped:
+            return None
+        return self._writer.write_file(name, *args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._writer, name)
+
+
+def _read(generator: Any, source_path: str) -> Any:
+    relative = os.path.relpath(source_path, generator.path)
+    try:
+        return generator.readers.read_file(
+            base_path=generator.path,
+            path=relative,
+            content_class=Article,
+            context=generator.context,
+            preread_signal=signals.article_generator_preread,
+            preread_sender=generator,
+            context_signal=signals.article_generator_context,
+            context_sender=generator,
+        )
+    except Exception as error:  # the full build logs it with Pelican's own words
+        raise NeedsFullBuild(f"{relative} could not be read: {error}") from None
+
+
+def _check_pelican_view(old: Any, new: Any) -> None:
+    if isinstance(new, SkipStub) or not new.is_valid():
+        raise NeedsFullBuild("Pelican skips the file now")
+    for name in PELICAN_FIELDS:
+        if getattr(old, name, None) != getattr(new, name, None):
+            raise NeedsFullBuild(f"its {name} changed")
+    if old.get_static_links() != new.get_static_links():
+        raise NeedsFullBuild("its static links changed")
+
+
+def _check_class(generator: Any, new: Any) -> tuple[ClassEvent, datetime]:
+    """The kit's own reading of the file: its class and the moment it was checked at."""
+    alone = SimpleNamespace(
+        settings=generator.settings,
+        context={},
+        articles=[new] if new.status == "published" else [],
+        hidden_articles=[new] if new.status == "hidden" else [],
+        drafts=[new] if new.status == "draft" else [],
+        drafts_translations=[],
+        translations=[],
+        hidden_translations=[],
+        dates=[new] if new.status == "published" else [],
+    )
+    quiet = _QuietScheduleWarning()
+    errors = ErrorCounter()
+    logging.getLogger(classes.__name__).addFilter(quiet)
+    logging.getLogger().addHandler(errors)
+    try:
+        classes.read_classes(alone)
+        descriptions.clean_articles(alone)
+    except classes.ContentErrors as failure:
+        raise InvalidEdit([str(error) for error in failure.errors]) from None
+    finally:
+        logging.getLogger(classes.__name__).removeFilter(quiet)
+        logging.getLogger().removeHandler(errors)
+    if errors.messages:
+        raise InvalidEdit(errors.messages)
+    schedule = schedule_of(alone.context)
+    event: ClassEvent | None = getattr(new, "event", None)
+    if schedule is None or event is None or (new.status == "published" and not alone.articles):
+        raise NeedsFullBuild("the class is held until its Date now")
+    new.refresh_metadata_intersite_links()
+    return event, schedule.now
+
+
+def _boundaries(event: ClassEvent) -> Iterator[datetime]:
+    yield event.start
+    yield event.announced
+    yield event.start + share_images.RECENT
+
+
+def _check_clock(old: Schedule, now: datetime, events: Iterable[ClassEvent]) -> None:
+    if now == old.now:
+        return
+    low, high = sorted((old.now, now))
+    for event in events:
+        if any(low < moment <= high for moment in _boundaries(event)):
+            raise NeedsFullBuild(f"the clock passed a moment of {event.slug}")
+
+
+def _swap(items: Iterable[Any], old: Any, new: Any) -> list[Any]:
+    return [new if item is old else item for item in items]
+
+
+def _replace_in_lists(generator: Any, old: Any, new: Any) -> None:
+    """Put the new article wherever Pelican's lists held the old one (in place: the context
+    holds the same lists)."""
+    lists = [generator.dates, generator.hidden_articles]
+    lists += [listed for _, listed in generator.categories]
+    lists += [listed for _, listed in generator.authors]
+    lists += list(generator.tags.values())
+    for listed in lists:
+        listed[:] = _swap(listed, old, new)
+    generated = generator.context["generated_content"]
+    for key, value in list(generated.items()):
+        if value is old:
+            generated[key] = new
+
+
+def _groups(schedule: Schedule) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for kind, groups in (("teacher", schedule.teachers()), ("venue", schedule.venues())):
+        for group in groups:
+            found[url_for(kind, group.slug) + "index.html"] = group
+    return found
+
+
+def apply_edit(state: State, source_path: str, output_path: str) -> list[str]:
+    """Update the build in memory for one edited class file and re-render what it changes.
+
+    Returns the site-relative paths of outputs that no longer exist. Raises InvalidEdit (nothing
+    changed, in memory or on disk) or NeedsFullBuild.
+    """
+    generator = state.articles
+    settings = generator.settings
+    if generator.translations or generator.hidden_translations:
+        raise NeedsFullBuild("the site has translations")
+    if any(settings.get(name) for name in ARCHIVE_SETTINGS):
+        raise NeedsFullBuild("period archives are on")
+    if settings.get("SOCIAL_PUBLISH", {}).get("write_plan"):
+        raise NeedsFullBuild("a production build writes the announce plan")
+    old = state.class_article(source_path)
+    if old is None:
+        raise NeedsFullBuild("it was not a class with a page in the last build")
+    new = _read(generator, old.source_path)
+    _check_pelican_view(old, new)
+    event, now = _check_class(generator, new)
+    before: ClassEvent = old.event
+    if (event.slug, event.page_path, event.url) != (before.slug, before.page_path, before.url):
+        raise NeedsFullBuild("its address changed")
+    if event.photos != before.photos:
+        raise NeedsFullBuild("its photos changed")
+    schedule = schedule_of(generator.context)
+    assert schedule is not None
+    _check_clock(schedule, now, (*schedule.with_pages, *schedule.drafts, event))
+
+    # From here on the edit is valid: update the build in memory as a full build would have it.
+    updated = Schedule(
+        _swap(schedule.all, before, event),
+        now,
+        hidden=_swap(schedule.hidden, before, event),
+        drafts=schedule.drafts,
+    )
+    old_groups, new_groups = _groups(schedule), _groups(updated)
+    generator.context[SCHEDULE_KEY] = updated
+    generator.context[ARTICLES_KEY] = {
+        slug: (new if article is old else article)
+        for slug, article in generator.context[ARTICLES_KEY].items()
+    }
+    state.pelican_order = _swap(state.pelican_order, old, new)
+    present = {id(article) for article in generator.articles}
+    # A full build sorts Pelican's order (stable) by start, newest first: the same sort here.
+    generator.articles[:] = sorted(
+        (a for a in state.pelican_order if id(a) in present or a is new),
+        key=classes._start_or_date,
+        reverse=True,
+    )
+    _replace_in_lists(generator, old, new)
+
+    skipped = {
+        article.save_as
+        for article in (*generator.articles, *generator.hidden_articles)
+        if article is not new
+    }
+    skipped |= {path for path, group in new_groups.items() if old_groups.get(path) == group}
+    removed = [path for path in old_groups if path not in new_groups]
+    if share_images.has_own_image(before, schedule.now) and not share_images.has_own_image(
+        event, now
+    ):
+        removed.append(share_images.class_image_path(event.slug))
+    _render(state, skipped, removed, output_path)
+    return removed
+
+
+def _render(state: State, skipped: set[str], removed: list[str], output_path: str) -> None:
+    """Every generator's output, as in Pelican.run, except the pages proven unchanged."""
+    pelican = state.pelican
+    pelican.output_path = output_path
+    for generator in state.generators:
+        generator.output_path = output_path
+    writer = pelican._get_writer()
+    writer.output_path = output_path
+    selective = _SelectiveWriter(writer, skipped)
+    written: dict[str, Any] = {}
+
+    def remember(path: str, context: dict[str, Any]) -> None:
+        written[os.path.relpath(path, output_path)] = context.get("article") or context.get("page")
+
+    signals.content_written.connect(remember)
+    try:
+        for generator in state.generators:
+            if hasattr(generator, "generate_output"):
+                generator.generate_output(selective)
+    finally:
+        signals.content_written.disconnect(remember)
+    for path in removed:
+        target = os.path.join(output_path, path)
+        if os.path.exists(target):
+            os.remove(target)
+        state.written.pop(path, None)
+    state.written.update(written)
+    _finish(state)
+
+
+def forget_sitemap_queue() -> None:
+    """Empty pelican-sitemap's queue, which outlives a failed build in the same process.
+
+    The plugin keeps its queue and the Pelican object it serves in one module-level object, and
+    resets them only when a build finishes: after a failed build, the next build's sitemap would
+    list the failed one's pages, or not be written at all.
+    """
+    sitemap = sys.modules.get("pelican.plugins.sitemap.sitemap")
+    if sitemap is not None:
+        sitemap.generator._main_pelican = None
+        sitemap.generator.page_queue = []
+
+
+def _finish(state: State) -> None:
+    """What Pelican does after writing: `finalized`, with the sitemap's queue of every page."""
+    sitemap = sys.modules.get("pelican.plugins.sitemap.sitemap")
+    if sitemap is not None:
+        forget_sitemap_queue()
+        queue = sitemap.generator
+        queue.init(state.pelican)
+        root = state.pelican.output_path
+        queue.page_queue = [(os.path.join(root, path), obj) for path, obj in state.written.items()]
+    signals.finalized.send(state.pelican)
