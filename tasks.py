@@ -86,10 +86,32 @@ def rebuild(c):
     _build(CONFIG["settings_base"], LOAD_CONTENT_CACHE=False)
 
 
+def _preview() -> Any:
+    """The preview process for the local settings, serving `output/`."""
+    from berbagi.preview import Preview
+
+    _log_to_console()
+    settings_file = ROOT / CONFIG["settings_base"]
+    return Preview(
+        lambda: runner.load_settings(str(settings_file)),
+        ROOT / CONFIG["deploy_path"],
+        watched=[settings_file],
+        echo_problems=False,  # Pelican's log handler prints them
+    )
+
+
 @task
 def regenerate(c):
-    """Rebuild automatically whenever content, theme or plugins change."""
-    c.run(f"{shlex.quote(sys.executable)} -m pelican -r -s {CONFIG['settings_base']}", pty=True)
+    """Build once, then update the site within a moment of each change (Ctrl+C stops)."""
+    from berbagi.preview.serve import watch
+
+    preview = _preview()
+    try:
+        watch(preview)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        preview.close()
 
 
 @task
@@ -127,26 +149,21 @@ def preview(c):
 def livereload(c):
     """Serve on http://localhost:8000 and rebuild and reload the browser on every change."""
     from livereload import Server
+    from livereload.handlers import LiveReloadHandler
 
-    build(c)
-    server = Server()
-    watched = [
-        "pelicanconf.py",
-        "content/**/*",
-        "theme/**/*",
-        "plugins/**/*.py",
-        "berbagi/**/*.py",
-    ]
+    from berbagi.preview.serve import first_build, livereload_watcher
 
-    def rebuild_quietly():
-        try:
-            build(c)
-        except Exit as failure:  # keep serving while the organizer fixes the file
-            print(failure.message, file=sys.stderr)
-
-    for pattern in watched:
-        server.watch(pattern, rebuild_quietly)
-    server.serve(host=CONFIG["host"], port=CONFIG["port"], root=CONFIG["deploy_path"])
+    preview = _preview()
+    # An invalid edit writes nothing: the browser keeps the last good site, the terminal says why.
+    first_build(preview)
+    # The watcher reloads only after a step that wrote something; livereload's own pause of 3 s
+    # between reloads would skip a second quick edit.
+    LiveReloadHandler.DEFAULT_RELOAD_TIME = 0
+    server = Server(watcher=livereload_watcher(preview))
+    try:
+        server.serve(host=CONFIG["host"], port=CONFIG["port"], root=CONFIG["deploy_path"])
+    finally:
+        preview.close()
 
 
 @task(help={"settings": "settings file to check with (default: pelicanconf.py)"})

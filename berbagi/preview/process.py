@@ -72,10 +72,13 @@ class Preview:
         *,
         watched: list[Path] | None = None,
         report: TextIO | None = None,
+        echo_problems: bool = True,
     ) -> None:
         self.load_settings = load_settings
         self.output = Path(output).resolve()
         self.report = report if report is not None else sys.stderr
+        # Off where Pelican's log handler prints the problems already (the tasks).
+        self.echo_problems = echo_problems
         self.extra_watched = [Path(p) for p in watched or []]
         self.state: State | None = None
         self.built: Path | None = None
@@ -141,8 +144,9 @@ class Preview:
         return Outcome("full", time.perf_counter() - began, changes, reason=reason)
 
     def _failed(self, problems: list[str], began: float) -> Outcome:
-        for line in problems:
-            self._say(line)
+        if self.echo_problems:
+            for line in problems:
+                self._say(line)
         outcome = Outcome("failed", time.perf_counter() - began, problems=list(problems))
         self._say(outcome.summary())
         return outcome

@@ -1,0 +1,152 @@
+"""The preview on the sample site: what it writes, what it leaves alone, when it rebuilds."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from pathlib import Path
+
+from berbagi.preview import Preview
+from berbagi.preview.serve import watch
+
+ROOT = Path(__file__).resolve().parents[2]
+CLASS = "classes/2026-12-05-jurnalistik-foto.md"
+
+
+def _mtimes(folder: Path) -> dict[str, int]:
+    return {
+        str(p.relative_to(folder)): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def _bytes(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def _preview(tmp_path, site_settings, content, **overrides):
+    report = io.StringIO()
+    preview = Preview(
+        lambda: site_settings(content, **overrides), tmp_path / "served", report=report
+    )
+    return preview, report
+
+
+def test_an_edit_rewrites_only_the_files_it_changes(tmp_path, site_settings, content_dir):
+    content = content_dir()
+    preview, _ = _preview(tmp_path, site_settings, content)
+    assert preview.full_build().kind == "full"
+    served = tmp_path / "served"
+    before = _mtimes(served)
+    path = content / CLASS
+    path.write_text(path.read_text().replace("Title: ", "Title: Baru: ", 1))
+    outcome = preview.update()
+    assert outcome.kind == "incremental"
+    after = _mtimes(served)
+    rewritten = {name for name in after if after[name] != before.get(name)}
+    assert rewritten == set(outcome.changes.written)
+    # The class's own outputs and the lists that show its title; never a page it is not on.
+    assert "kelas/jurnalistik-foto/index.html" in rewritten
+    assert "index.html" in rewritten and "calendar.ics" in rewritten
+    assert "kelas/fotografi-ponsel/index.html" not in rewritten
+    assert "tentang/index.html" not in rewritten
+    assert "Baru: " in (served / "kelas/jurnalistik-foto/index.html").read_text()
+    preview.close()
+
+
+def test_an_invalid_edit_keeps_the_last_good_site_and_says_why(
+    tmp_path, site_settings, content_dir
+):
+    content = content_dir()
+    preview, report = _preview(tmp_path, site_settings, content)
+    preview.full_build()
+    before_bytes, before_times = _bytes(tmp_path / "served"), _mtimes(tmp_path / "served")
+    path = content / CLASS
+    good = path.read_text()
+    path.write_text(good.replace("Start: 2026-12-05 14:00", "Start: 2026-12-45 14:00"))
+    outcome = preview.update()
+    assert outcome.kind == "failed"
+    line = "content/classes/2026-12-05-jurnalistik-foto.md:3: start: '2026-12-45 14:00'"
+    assert line in report.getvalue()
+    assert _bytes(tmp_path / "served") == before_bytes
+    assert _mtimes(tmp_path / "served") == before_times
+    # Fixed again: the preview carries on from the last good build.
+    path.write_text(good.replace("Title: ", "Title: Lagi: ", 1))
+    assert preview.update().kind == "incremental"
+    preview.close()
+
+
+def test_a_template_change_rebuilds_everything(tmp_path, site_settings, content_dir):
+    content = content_dir()
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    preview, _ = _preview(tmp_path, site_settings, content, THEME=str(theme))
+    preview.full_build()
+    base = theme / "templates" / "base.html"
+    base.write_text(base.read_text().replace("<main ", '<main data-x="1" '))
+    outcome = preview.update()
+    assert outcome.kind == "full"
+    assert 'data-x="1"' in (tmp_path / "served" / "tentang" / "index.html").read_text()
+    preview.close()
+
+
+def test_page_and_settings_changes_rebuild_everything(tmp_path, site_settings, content_dir):
+    content = content_dir()
+    names = iter(["Satu", "Dua"])
+    current = {"name": next(names)}
+    preview = Preview(
+        lambda: site_settings(content, SITENAME=current["name"]),
+        tmp_path / "served",
+        report=io.StringIO(),
+    )
+    preview.full_build()
+    page = content / "pages" / "tentang.md"
+    page.write_text(page.read_text() + "\nSatu baris lagi.\n")
+    assert preview.update().kind == "full"
+    assert "Satu baris lagi." in (tmp_path / "served" / "tentang" / "index.html").read_text()
+    # A settings file the preview watches: changing it rebuilds with the new settings.
+    settings_file = tmp_path / "conf.py"
+    settings_file.write_text("X = 1\n")
+    preview.extra_watched.append(settings_file)
+    preview.full_build()
+    current["name"] = next(names)
+    settings_file.write_text("X = 2\n")
+    assert preview.update().kind == "full"
+    assert "<title>Dua</title>" in (tmp_path / "served" / "index.html").read_text()
+    preview.close()
+
+
+def test_a_new_class_file_rebuilds_and_a_deleted_one_leaves_no_trace(
+    tmp_path, site_settings, content_dir
+):
+    content = content_dir()
+    preview, _ = _preview(tmp_path, site_settings, content)
+    preview.full_build()
+    source = content / CLASS
+    moved = content / "classes" / "2026-12-12-jurnalistik-foto.md"
+    text = source.read_text().replace("Start: 2026-12-05", "Start: 2026-12-12")
+    source.unlink()
+    moved.write_text(text)
+    assert preview.update().kind == "full"
+    (content / "classes" / "2026-12-12-jurnalistik-foto.md").unlink()
+    assert preview.update().kind == "full"
+    assert not (tmp_path / "served" / "kelas" / "jurnalistik-foto").exists()
+    assert not (tmp_path / "served" / "bagikan" / "kelas" / "jurnalistik-foto.png").exists()
+    preview.close()
+
+
+def test_watch_builds_then_follows_edits(tmp_path, site_settings, content_dir):
+    content = content_dir()
+    preview, report = _preview(tmp_path, site_settings, content)
+    path = content / CLASS
+    rounds = iter(range(3))
+
+    def stop() -> bool:
+        round_ = next(rounds, None)
+        if round_ == 1:
+            path.write_text(path.read_text().replace("Title: ", "Title: Diawasi: ", 1))
+        return round_ is None
+
+    watch(preview, interval=0, stop=stop)
+    assert "Diawasi: " in (tmp_path / "served" / "kelas/jurnalistik-foto/index.html").read_text()
+    assert "incremental build" in report.getvalue()
+    preview.close()
