@@ -7,7 +7,9 @@ this runner lets every problem be logged, then fails once, so organizers see all
 from __future__ import annotations
 
 import logging
+import shutil
 import sys
+import tempfile
 import weakref
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -22,6 +24,7 @@ from pelican.plugins import signals
 from pelican.settings import read_settings
 
 from ..settings import SettingsError
+from . import output
 from .classes import ContentErrors
 
 EXIT_CONTENT = 1  # a class file or the build itself has a problem
@@ -153,8 +156,24 @@ def _check(settings: dict[str, Any]) -> None:
 
 
 def build(settings: dict[str, Any]) -> list[str]:
-    """Build the site; returns the warnings, raises BuildFailed after any error."""
-    return _run(_build, settings)
+    """Build the site; returns the warnings, raises BuildFailed after any error.
+
+    Pelican writes into a staging folder beside the output folder; only a build that logged no
+    error is moved into place (changed files only), so a failed build leaves the last good site
+    as it was, and a half-written site is never served or deployed.
+    """
+    final = Path(settings["OUTPUT_PATH"]).resolve()
+    final.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.building-", dir=final.parent))
+    staged = {**settings, "OUTPUT_PATH": str(staging)}
+    if final.is_dir():
+        staged[output.PREVIOUS_OUTPUT] = str(final)
+    try:
+        warnings = _run(_build, staged)
+        output.sync_tree(staging, final, keep=settings.get("OUTPUT_RETENTION") or ())
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return warnings
 
 
 def check(settings: dict[str, Any]) -> list[str]:
