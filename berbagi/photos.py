@@ -64,6 +64,23 @@ def plan_variants(size: tuple[int, int], widths: Sequence[int], stem: str) -> li
     ]
 
 
+def unreadable_reason(source: Path) -> str | None:
+    """Why a photo file cannot be published, or None; reads the header only."""
+    try:
+        with Image.open(source) as image:
+            image.size  # noqa: B018 (identifying the format reads the header)
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError):
+        with source.open("rb") as file:
+            head = file.read(16)
+        if head[4:8] == b"ftyp" and head[8:12] in {b"heic", b"heix", b"mif1", b"msf1", b"hevc"}:
+            return "is a HEIC picture (an iPhone's format); save it as JPEG (.jpg) or PNG"
+        if not head:
+            return "is an empty file; put the picture itself there"
+        # Not Pillow's message: it names the absolute path, which is no use in a pull request.
+        return "could not be read as a picture; save it again as JPEG (.jpg) or PNG"
+    return None
+
+
 def file_stem(path: str) -> str:
     """A URL-safe name from the photo's file name: 'Foto Kelas 1.JPG' -> 'foto-kelas-1'."""
     stem = Path(path).stem

@@ -23,6 +23,7 @@ from pelican.log import LimitFilter
 from pelican.plugins import signals
 from pelican.settings import read_settings
 
+from ..classfile import ValidationError
 from ..settings import SettingsError
 from . import output
 from .classes import ContentErrors
@@ -35,10 +36,17 @@ class BuildFailed(Exception):
     """The build or check logged errors; `problems` holds each message, in order; `code` is the
     exit code a task should end with."""
 
-    def __init__(self, message: str, problems: list[str], code: int = EXIT_CONTENT) -> None:
+    def __init__(
+        self,
+        message: str,
+        problems: list[str],
+        code: int = EXIT_CONTENT,
+        located: list[ValidationError] | None = None,
+    ) -> None:
         super().__init__(message)
         self.problems = problems
         self.code = code
+        self.located = located or []  # the problems that name a file and line
 
 
 class _ErrorCounter(logging.Handler):
@@ -120,7 +128,8 @@ def _run(action: Callable[[dict[str, Any]], None], settings: dict[str, Any]) -> 
     try:
         action(settings)
     except ContentErrors as failure:
-        raise BuildFailed(str(failure), [str(error) for error in failure.errors]) from None
+        problems = [str(error) for error in failure.errors]
+        raise BuildFailed(str(failure), problems, located=failure.errors) from None
     except SettingsError as failure:
         raise BuildFailed(str(failure), failure.problems, EXIT_SETTINGS) from None
     finally:

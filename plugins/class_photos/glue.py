@@ -15,7 +15,7 @@ from pelican import signals
 
 from berbagi import photos
 from berbagi.glue import classes
-from berbagi.glue.classes import site_relative_path
+from berbagi.glue.class_reader import site_relative_path
 from berbagi.glue.output import Fingerprints, previous_output_of, source_version
 from berbagi.glue.state import PHOTOS_KEY, schedule_of, site_settings
 from berbagi.model import ClassEvent, Photo
