@@ -255,11 +255,23 @@ def new_class(
     if not no_input:
         for name, prompt in NEW_CLASS_PROMPTS.items():
             if not values[name]:
-                values[name] = input(f"{prompt}: ").strip()
+                try:
+                    values[name] = input(f"{prompt}: ").strip()
+                except EOFError:  # stdin closed or not a terminal (CI, a pipe)
+                    option = "--" + name.replace("_", "-")
+                    raise Exit(
+                        f"\nnew-class: no answer for '{prompt}' (input closed); give it as "
+                        f'{option} "..." and pass --no-input',
+                        code=1,
+                    ) from None
     # Date: is when the class is announced, which is now, on the chapter's clock.
     new = scaffold.NewClass(**values, date=site.now().astimezone(zone))
     folder = site.content_path / site.schedule.content_folder
     display_folder = os.path.relpath(folder, site.site_folder)
+    wanted = new.slug or scaffold.class_slug(new.title)
+    new = scaffold.with_free_slug(new, zone, scaffold.taken_slugs(folder))
+    if new.slug != wanted:
+        print(f"new-class: '{wanted}' is another class's address; this one gets '{new.slug}'")
     errors = scaffold.validate_new_class(new, display_folder, zone)
     if errors:
         raise Exit("\n".join(str(error) for error in errors), code=1)

@@ -144,7 +144,19 @@ def _run(action: Callable[[dict[str, Any]], None], settings: dict[str, Any]) -> 
     return warnings.messages
 
 
+def _forget_sitemap_of_earlier_builds() -> None:
+    """pelican-sitemap keeps its pages and "the" Pelican run in one module-level object, reset
+    only when a build finishes: after a failed build, the next one in the process would write
+    no sitemap at all (and queue the failed build's pages)."""
+    module = sys.modules.get("pelican.plugins.sitemap.sitemap")
+    generator = getattr(module, "generator", None)
+    if generator is not None:
+        generator._main_pelican = None
+        generator.page_queue = []
+
+
 def _build(settings: dict[str, Any]) -> None:
+    _forget_sitemap_of_earlier_builds()
     Pelican(settings).run()
 
 

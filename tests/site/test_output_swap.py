@@ -73,3 +73,15 @@ def test_files_no_build_makes_any_more_go_and_retained_ones_stay(tmp_path):
     assert not (final / "kelas" / "lama").exists()
     assert (final / ".git" / "HEAD").read_text() == "ref"
     assert (final / "same.txt").stat().st_mtime == 1_000_000
+
+
+def test_a_failed_build_does_not_spoil_the_next_ones_sitemap(build_site, content_dir):
+    content = content_dir()
+    class_file = next((content / "classes").glob("2026-12-*.md"))
+    good = class_file.read_text(encoding="utf-8")
+    class_file.write_text(good.replace("Start: 2026", "Start: 2026-13"), encoding="utf-8")
+    with pytest.raises(runner.BuildFailed):
+        build_site(content)
+    class_file.write_text(good, encoding="utf-8")
+    sitemap = (build_site(content) / "sitemap.xml").read_text(encoding="utf-8")
+    assert sitemap.count("<url>") > 10
