@@ -13,10 +13,16 @@ from __future__ import annotations
 
 import codecs
 import difflib
+import hashlib
 import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
+
+# Changes with this module's code: a parse kept in Pelican's content cache by an older kit is
+# not trusted (the cache only notices changed content files).
+VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
 
 # The fields a class file may have, as the template documents them (content/classes/_template.md).
 CLASS_FIELDS = (
@@ -79,6 +85,7 @@ class ClassFile:
     header: tuple[HeaderLine, ...]
     body: str
     problems: tuple[ValidationError, ...] = ()
+    version: str = VERSION
 
     def lines(self, key: str) -> list[HeaderLine]:
         """Every line of `key`, empty values included, in file order."""

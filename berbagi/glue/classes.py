@@ -164,10 +164,13 @@ def read_classes(generator: ArticlesGenerator) -> None:
     for article in (*generator.articles, *generator.hidden_articles, *generator.drafts):
         if not _is_class_file(article.metadata):
             continue
-        parsed = article.metadata.get(CLASS_FILE_KEY)
-        if not isinstance(parsed, classfile.ClassFile):
-            held.add(id(article))  # not a .md file: reported by _stray_files
+        if not article.source_path.endswith(".md"):
+            held.add(id(article))  # read by another of Pelican's readers: see _stray_files
             continue
+        parsed = article.metadata.get(CLASS_FILE_KEY)
+        if not isinstance(parsed, classfile.ClassFile) or parsed.version != classfile.VERSION:
+            shown = site_relative_path(article.source_path, settings.content_path)
+            parsed = classfile.read(Path(article.source_path).read_bytes(), shown)
         errors.extend(_photo_problems(parsed, settings.content_path))
         event, problems = build_class(
             _metadata_for_model(article),
