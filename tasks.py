@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shlex
 import shutil
@@ -26,12 +27,51 @@ CONFIG = {
 }
 
 
-def _log_to_console() -> None:
-    import logging
+class _OneLinePerMessage(logging.Formatter):
+    """A problem is its own line, `path:line: field: message`, whatever the terminal's width."""
 
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        return message if record.levelno >= logging.ERROR else f"warning: {message}"
+
+
+def _on_github_actions() -> bool:
+    return os.environ.get("GITHUB_ACTIONS") == "true"
+
+
+def _log_to_console(one_line: bool = False) -> None:
+    """Pelican's coloured log in a terminal; plain lines for `check`, CI logs and pipes, where
+    a wrapped, timestamped message could not be read or searched."""
+    if one_line or _on_github_actions() or not sys.stderr.isatty():
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(_OneLinePerMessage())
+        root = logging.getLogger()
+        root.handlers[:] = [handler]
+        root.setLevel(logging.WARNING)
+        return
     from pelican.log import init
 
     init(logging.WARNING)
+
+
+def _annotation(text: str, properties: bool = False) -> str:
+    """Text escaped for a GitHub workflow command (its properties escape ':' and ',' too)."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if properties else text
+
+
+def _annotate(failure: runner.BuildFailed) -> None:
+    """On GitHub Actions, put each problem on its line of the pull request's diff."""
+    if not _on_github_actions():
+        return
+    for problem in failure.located:
+        file, line, title = (
+            _annotation(str(v), True) for v in (problem.path, problem.line, problem.field)
+        )
+        print(f"::error file={file},line={line},title={title}::{_annotation(problem.message)}")
+    if not failure.located:
+        for message in failure.problems:
+            print(f"::error::{_annotation(message)}")
 
 
 def _raw_settings(settings_file: str, **overrides: Any) -> dict[str, Any]:
@@ -65,6 +105,7 @@ def _build(settings_file: str, **overrides) -> None:
         for warning in runner.build(settings):
             del warning  # already printed by Pelican's log handler
     except runner.BuildFailed as failure:
+        _annotate(failure)
         raise Exit(_failure_message("build", failure), code=failure.code) from None
 
 
@@ -169,11 +210,12 @@ def livereload(c):
 @task(help={"settings": "settings file to check with (default: pelicanconf.py)"})
 def check(c, settings=""):
     """Validate every class file without building; exits non-zero listing every problem."""
-    _log_to_console()
+    _log_to_console(one_line=True)
     settings = _raw_settings(settings or CONFIG["settings_base"])
     try:
         warnings = runner.check(settings)
     except runner.BuildFailed as failure:
+        _annotate(failure)
         raise Exit(_failure_message("check", failure), code=failure.code) from None
     del warnings  # printed by the log handler as they happened
     print("check: every class file is valid")
@@ -230,11 +272,23 @@ def new_class(
     if not no_input:
         for name, prompt in NEW_CLASS_PROMPTS.items():
             if not values[name]:
-                values[name] = input(f"{prompt}: ").strip()
+                try:
+                    values[name] = input(f"{prompt}: ").strip()
+                except EOFError:  # stdin closed or not a terminal (CI, a pipe)
+                    option = "--" + name.replace("_", "-")
+                    raise Exit(
+                        f"\nnew-class: no answer for '{prompt}' (input closed); give it as "
+                        f'{option} "..." and pass --no-input',
+                        code=1,
+                    ) from None
     # Date: is when the class is announced, which is now, on the chapter's clock.
     new = scaffold.NewClass(**values, date=site.now().astimezone(zone))
     folder = site.content_path / site.schedule.content_folder
     display_folder = os.path.relpath(folder, site.site_folder)
+    wanted = new.slug or scaffold.class_slug(new.title)
+    new = scaffold.with_free_slug(new, zone, scaffold.taken_slugs(folder))
+    if new.slug != wanted:
+        print(f"new-class: '{wanted}' is another class's address; this one gets '{new.slug}'")
     errors = scaffold.validate_new_class(new, display_folder, zone)
     if errors:
         raise Exit("\n".join(str(error) for error in errors), code=1)

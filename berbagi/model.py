@@ -7,6 +7,7 @@ publisher all read the same values, and tests can build classes from plain dicts
 from __future__ import annotations
 
 import hashlib
+import posixpath
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -17,6 +18,11 @@ from urllib.parse import urlsplit
 
 from unidecode import unidecode
 
+from .classfile import ClassFile, from_metadata, is_invisible
+from .classfile import ValidationError as ValidationError
+from .classfile import parse as parse_class_file
+
+CLASS_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FILE_NAME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 TWITTER_HANDLE = re.compile(r"^@?(?P<handle>[A-Za-z0-9_]{1,15})$")
 DURATION_PART = re.compile(r"(?P<amount>\d+)\s*(?P<unit>jam|j|h|hours?|menit|mnt|m|min|minutes?)\b")
@@ -31,18 +37,6 @@ EXAMPLE_DATE = "2026-11-20 10:00"
 MAX_SLUG = 60
 MAX_CLASS_SLUG = 40
 PELICAN_STATUSES = frozenset({"published", "hidden", "draft", "skip"})
-
-# Keys the model understands; anything else in a class header is probably a typo.
-KNOWN_FIELDS = frozenset(
-    {
-        "title", "start", "end", "duration", "venue", "venue_address", "venue_map", "venue_geo",
-        "teacher", "summary", "bring", "registration", "registration_tweet", "capacity", "status",
-        "status_note", "previous_start", "tags", "partner", "photo", "participants",
-        # Pelican's own keys, which a class file may also carry.
-        "date", "modified", "slug", "lang", "translation", "save_as", "url", "template",
-        "author", "authors", "category",
-    }
-)  # fmt: skip
 
 
 class ClassStatus(StrEnum):
@@ -67,19 +61,6 @@ class Chapter:
     founded: str = ""
     email: str = ""
     logo: str = ""  # path of a square picture (absolute, or under content/): the site's icons
-
-
-@dataclass(frozen=True)
-class ValidationError:
-    """One problem in one class file, printed as `path:line: field: message`."""
-
-    path: str
-    line: int
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.field}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -197,48 +178,24 @@ def slugify(text: str) -> str:
     return f"{head.strip('-')}-{digest}"
 
 
-def field_lines(source_text: str) -> dict[str, list[int]]:
-    """Line numbers (1-based) of each header key, in order, so errors can point at the line."""
-    lines: dict[str, list[int]] = {}
-    for number, line in enumerate(source_text.splitlines(), start=1):
-        if not line.strip():
-            break
-        match = re.match(r"^([A-Za-z0-9_-]+)\s*:", line)
-        if match:
-            lines.setdefault(match.group(1).lower(), []).append(number)
-    return lines
-
-
 class _Collector:
     """Gathers every problem of one file instead of stopping at the first."""
 
-    def __init__(self, path: str, source_text: str) -> None:
-        self.path = path
-        self.lines = field_lines(source_text)
-        self.errors: list[ValidationError] = []
+    def __init__(self, file: ClassFile) -> None:
+        self.file = file
+        self.path = file.path
+        self.errors: list[ValidationError] = list(file.problems)
 
-    def line_of(self, name: str, index: int = 0) -> int:
-        numbers = self.lines.get(name)
-        if not numbers:
-            return 1
-        return numbers[min(index, len(numbers) - 1)]
+    def error(self, name: str, message: str, line: int | None = None) -> None:
+        """A problem with field `name`, at `line` or else at the field's first line."""
+        where = line if line is not None else self.file.line_of(name)
+        self.errors.append(ValidationError(self.path, where, name, message))
 
-    def error(self, name: str, message: str, index: int = 0) -> None:
-        self.errors.append(ValidationError(self.path, self.line_of(name, index), name, message))
+    def single(self, name: str) -> str:
+        return self.file.single(name)
 
-
-def _values(metadata: Mapping[str, Any], name: str) -> list[str]:
-    """Every non-empty value of a key: repeated keys and continuation lines come as lists."""
-    raw = metadata.get(name)
-    if raw is None:
-        return []
-    items = raw if isinstance(raw, list | tuple) else [raw]
-    return [str(item).strip() for item in items if str(item).strip()]
-
-
-def _single(metadata: Mapping[str, Any], name: str) -> str:
-    """One value; continuation lines of a long value are joined with spaces."""
-    return " ".join(_values(metadata, name))
+    def entries(self, name: str) -> list[tuple[str, int]]:
+        return self.file.entries(name)
 
 
 def parse_local_datetime(text: str, zone: tzinfo) -> datetime | None:
@@ -268,6 +225,8 @@ def parse_duration(text: str) -> timedelta | None:
         return None
     total = timedelta()
     for part in parts:
+        if len(part["amount"]) > 5:  # beyond any class, and timedelta would overflow
+            return None
         amount = int(part["amount"])
         is_hours = part["unit"] in {"jam", "j", "h", "hour", "hours"}
         total += timedelta(hours=amount) if is_hours else timedelta(minutes=amount)
@@ -295,17 +254,20 @@ def _parse_geo(text: str) -> tuple[float, float] | None:
     return latitude, longitude
 
 
-def _parse_count(found: _Collector, metadata: Mapping[str, Any], name: str) -> int | None:
-    text = _single(metadata, name)
+def _parse_count(found: _Collector, name: str) -> int | None:
+    text = found.single(name)
     if not text:
         return None
     if not text.isascii() or not text.isdigit():  # "¹" and "٤" are digits to str.isdigit
         found.error(name, f"'{text}' is not a whole number like 40")
         return None
+    if len(text) > 6:  # no class seats a million; int() of a huge string is slow and pointless
+        found.error(name, f"'{text[:12]}…' is not a number of people like 40")
+        return None
     return int(text)
 
 
-def _parse_handle(found: _Collector, name: str, text: str, index: int) -> str | None:
+def _parse_handle(found: _Collector, name: str, text: str, line: int) -> str | None:
     if not text:
         return None
     match = TWITTER_HANDLE.match(text)
@@ -313,22 +275,41 @@ def _parse_handle(found: _Collector, name: str, text: str, index: int) -> str | 
         found.error(
             name,
             f"'{text}' is not a Twitter handle like @AkberPLB (1-15 letters, digits or _)",
-            index,
+            line,
         )
         return None
     return match["handle"]
 
 
-def _parse_start(
-    found: _Collector, metadata: Mapping[str, Any], zone: tzinfo, file_date: str | None
-) -> datetime | None:
-    text = _single(metadata, "start")
+# A class lasts hours; beyond these bounds a value is a typo (an extra digit, a wrong year), and
+# date arithmetic near year 9999 would overflow.
+MAX_DURATION = timedelta(hours=24)
+MAX_END_AFTER_START = timedelta(days=7)
+YEARS = range(2000, 2100)
+
+
+def _plausible(found: _Collector, name: str, value: datetime, line: int | None = None) -> bool:
+    if value.year in YEARS:
+        return True
+    found.error(
+        name,
+        f"the year {value.year} is not a year of classes ({YEARS.start}-{YEARS.stop - 1}); "
+        "check the date",
+        line,
+    )
+    return False
+
+
+def _parse_start(found: _Collector, zone: tzinfo, file_date: str | None) -> datetime | None:
+    text = found.single("start")
     if not text:
         found.error("start", f"missing; add a line like 'Start: {EXAMPLE_START}'")
         return None
     start = parse_local_datetime(text, zone)
     if start is None:
         found.error("start", f"'{text}' is not a date-time like {EXAMPLE_START}")
+        return None
+    if not _plausible(found, "start", start):
         return None
     if file_date and start.date().isoformat() != file_date:
         found.error(
@@ -340,13 +321,9 @@ def _parse_start(
 
 
 def _parse_end(
-    found: _Collector,
-    metadata: Mapping[str, Any],
-    start: datetime,
-    zone: tzinfo,
-    default: timedelta,
+    found: _Collector, start: datetime, zone: tzinfo, default: timedelta
 ) -> datetime | None:
-    end_text, duration_text = _single(metadata, "end"), _single(metadata, "duration")
+    end_text, duration_text = found.single("end"), found.single("duration")
     if end_text and duration_text:
         found.error("duration", "give either end or duration, not both")
         return None
@@ -355,6 +332,13 @@ def _parse_end(
         if duration is None or duration <= timedelta():
             found.error(
                 "duration", f"'{duration_text}' is not a duration like '2 jam' or '90 menit'"
+            )
+            return None
+        if duration > MAX_DURATION:
+            found.error(
+                "duration",
+                f"'{duration_text}' is longer than a day; for a class over several days write "
+                "its end instead, like 'End: 2026-12-06 16:00'",
             )
             return None
         return start + duration
@@ -375,20 +359,23 @@ def _parse_end(
     if end <= start:
         found.error("end", f"'{end_text}' is not after start {start:%Y-%m-%d %H:%M}")
         return None
+    if end - start > MAX_END_AFTER_START:
+        found.error("end", f"'{end_text}' is more than a week after start; check the date")
+        return None
     return end
 
 
-def _parse_venue(found: _Collector, metadata: Mapping[str, Any]) -> Venue | None:
-    name = _single(metadata, "venue")
-    address = _single(metadata, "venue_address")
-    map_url = _single(metadata, "venue_map") or None
-    geo_text = _single(metadata, "venue_geo")
+def _parse_venue(found: _Collector) -> Venue | None:
+    name = found.single("venue")
+    address = found.single("venue_address")
+    map_url = found.single("venue_map") or None
+    geo_text = found.single("venue_geo")
     ok = True
     if not name:
         found.error("venue", "missing; add 'Venue: <name of the place>'")
         ok = False
     if not address:
-        where = "venue_address" if "venue_address" in found.lines else "venue"
+        where = "venue_address" if found.file.has("venue_address") else "venue"
         found.error(where, "the venue has no address; add 'Venue_Address: <street, city>'")
         ok = False
     if map_url and not is_web_url(map_url):
@@ -403,24 +390,24 @@ def _parse_venue(found: _Collector, metadata: Mapping[str, Any]) -> Venue | None
     return Venue(name, address, map_url, geo) if ok else None
 
 
-def _parse_teachers(found: _Collector, metadata: Mapping[str, Any]) -> tuple[Teacher, ...]:
-    entries = _values(metadata, "teacher")
+def _parse_teachers(found: _Collector) -> tuple[Teacher, ...]:
+    entries = found.entries("teacher")
     if not entries:
         found.error("teacher", "missing; add 'Teacher: Name | @handle | short bio'")
     teachers = []
-    for index, entry in enumerate(entries):
+    for entry, line in entries:
         name, handle_text, bio = ([part.strip() for part in entry.split("|", 2)] + ["", ""])[:3]
-        if not name:
-            found.error("teacher", f"'{entry}' has no name before the first '|'", index)
+        if not name or is_invisible(name):
+            found.error("teacher", f"'{entry}' has no name before the first '|'", line)
             continue
-        handle = _parse_handle(found, "teacher", handle_text, index)
+        handle = _parse_handle(found, "teacher", handle_text, line)
         teachers.append(Teacher(name, handle, bio))
     return tuple(teachers)
 
 
-def _parse_registration(found: _Collector, metadata: Mapping[str, Any]) -> Registration:
-    text = _single(metadata, "registration")
-    tweet = _single(metadata, "registration_tweet") or None
+def _parse_registration(found: _Collector) -> Registration:
+    text = found.single("registration")
+    tweet = found.single("registration_tweet") or None
     if not text:
         return Registration()
     if text.lower() in {"via twitter", "twitter"}:
@@ -433,10 +420,10 @@ def _parse_registration(found: _Collector, metadata: Mapping[str, Any]) -> Regis
     return Registration(url=text)
 
 
-def _parse_status(found: _Collector, metadata: Mapping[str, Any]) -> ClassStatus:
-    text = _single(metadata, "class_status") or _single(metadata, "status") or "scheduled"
-    if text.lower() in PELICAN_STATUSES:  # draft or hidden: Pelican decides visibility
-        text = "scheduled"
+def _parse_status(found: _Collector) -> ClassStatus:
+    text = found.single("status") or "scheduled"
+    if text.lower() in {"draft", "hidden"}:  # Pelican decides visibility; the class is scheduled
+        return ClassStatus.SCHEDULED
     try:
         return ClassStatus(text.lower())
     except ValueError:
@@ -446,75 +433,116 @@ def _parse_status(found: _Collector, metadata: Mapping[str, Any]) -> ClassStatus
 
 
 def _parse_previous_starts(
-    found: _Collector, metadata: Mapping[str, Any], zone: tzinfo
+    found: _Collector, zone: tzinfo, start: datetime | None
 ) -> tuple[datetime, ...]:
     starts = []
-    for index, text in enumerate(_values(metadata, "previous_start")):
+    for text, line in found.entries("previous_start"):
         value = parse_local_datetime(text, zone)
         if value is None:
+            found.error("previous_start", f"'{text}' is not a date-time like {EXAMPLE_START}", line)
+        elif not _plausible(found, "previous_start", value, line):
+            continue
+        elif value == start:
             found.error(
-                "previous_start", f"'{text}' is not a date-time like {EXAMPLE_START}", index
+                "previous_start",
+                f"'{text}' is the same as start; write the time the class had before it moved, "
+                "or remove this line",
+                line,
             )
         else:
             starts.append(value)
     return tuple(starts)
 
 
-def _parse_partners(found: _Collector, metadata: Mapping[str, Any]) -> tuple[Partner, ...]:
+def _parse_partners(found: _Collector) -> tuple[Partner, ...]:
     partners = []
-    for index, entry in enumerate(_values(metadata, "partner")):
+    for entry, line in found.entries("partner"):
         name, _, url = (part.strip() for part in entry.partition("|"))
+        if not name or is_invisible(name):
+            found.error("partner", f"'{entry}' has no name before the '|'", line)
+            continue
         if url and not is_web_url(url):
-            found.error("partner", f"'{url}' is not a web address starting with https://", index)
+            found.error("partner", f"'{url}' is not a web address starting with https://", line)
             continue
         partners.append(Partner(name, url or None))
     return tuple(partners)
 
 
-def _parse_photos(found: _Collector, metadata: Mapping[str, Any]) -> tuple[Photo, ...]:
-    photos = []
-    for index, entry in enumerate(_values(metadata, "photo")):
+def photo_path_problem(path: str) -> str | None:
+    """Why a Photo path cannot name a file under content/, or None."""
+    if is_web_url(path) or "://" in path:
+        return f"'{path}' is a web address; put the file under content/, like images/kelas.jpg"
+    if re.match(r"^([A-Za-z]:)?[\\/]", path):
+        return (
+            f"'{path}' is a place on a computer; put the file under content/ and write its "
+            "path from there, like images/kelas/foto.jpg"
+        )
+    if "\\" in path:
+        return f"'{path}' uses \\ between folders; write its path under content/ with /"
+    normal = posixpath.normpath(path)
+    if path.startswith("/") or normal == ".." or normal.startswith("../"):
+        return f"'{path}' must be a file under content/, like images/kelas.jpg"
+    return None
+
+
+def photo_entries(file: ClassFile) -> list[tuple[str, str, int]]:
+    """Each Photo line as (path, alt text, line number)."""
+    entries = []
+    for entry, line in file.entries("photo"):
         path, _, alt = (part.strip() for part in entry.partition("|"))
+        entries.append((path, alt, line))
+    return entries
+
+
+def _parse_photos(found: _Collector) -> tuple[Photo, ...]:
+    photos = []
+    for path, alt, line in photo_entries(found.file):
         if not alt:
             found.error(
                 "photo",
                 f"'{path}' has no alt text; write 'Photo: {path} | what the photo shows'",
-                index,
+                line,
             )
             continue
-        if is_web_url(path) or path.startswith(("/", "..")) or "://" in path:
-            found.error(
-                "photo", f"'{path}' must be a file under content/, like images/kelas.jpg", index
-            )
+        problem = photo_path_problem(path)
+        if problem:
+            found.error("photo", problem, line)
             continue
-        photos.append(Photo(path, alt))
+        photos.append(Photo(posixpath.normpath(path), alt))
     return tuple(photos)
 
 
+def parse_moment(text: str, zone: tzinfo) -> datetime | None:
+    """A `Date:` or `Modified:` value: a date-time, or a day (as its midnight); None if neither
+    or outside the years of classes."""
+    value = parse_local_datetime(text, zone) or _parse_day(text.strip(), zone) if text else None
+    return value if value is not None and value.year in YEARS else None
+
+
+def _parse_moment(found: _Collector, name: str, zone: tzinfo) -> datetime | None:
+    text = found.single(name)
+    if not text:
+        return None
+    value = parse_local_datetime(text, zone) or _parse_day(text, zone)
+    if value is None:
+        found.error(name, f"'{text}' is not a date-time like {EXAMPLE_DATE}")
+        return None
+    return value if _plausible(found, name, value) else None
+
+
 def _parse_announced(
-    found: _Collector,
-    metadata: Mapping[str, Any],
-    start: datetime | None,
-    zone: tzinfo,
-    now: datetime | None,
+    found: _Collector, start: datetime | None, zone: tzinfo, now: datetime | None
 ) -> datetime | None:
     """The `Date:` of the file (when the class was announced), checked against start and now."""
-    raw = metadata.get("date")
-    announced = None
-    if isinstance(raw, date):
-        announced = _as_aware(raw, zone)
-    elif raw is not None and str(raw).strip():
-        text = str(raw).strip()
-        announced = parse_local_datetime(text, zone) or _parse_day(text, zone)
-        if announced is None:
-            found.error("date", f"'{text}' is not a date-time like {EXAMPLE_DATE}")
-            return None
+    written = found.single("date")
+    announced = _parse_moment(found, "date", zone)
+    if written and announced is None:
+        return None
     if start is None:
         return announced
-    # The build sets `date` to the start when a file has none, so only the header itself tells
-    # whether the organizer wrote one. Without it, feeds, the calendar and the JSON-LD would all
-    # say that an upcoming class was announced on the day it starts.
-    if now is not None and start > now and ("date" not in found.lines or announced is None):
+    # Without a Date, feeds, the calendar and the JSON-LD would all say that an upcoming class
+    # was announced on the day it starts.
+    if now is not None and start > now and announced is None:
         found.error(
             "date",
             f"missing; add the line 'Date: {now.astimezone(zone):%Y-%m-%d %H:%M}' "
@@ -539,29 +567,56 @@ def _parse_day(text: str, zone: tzinfo) -> datetime | None:
         return None
 
 
-def _tags(metadata: Mapping[str, Any]) -> tuple[str, ...]:
-    raw = metadata.get("tags") or []
+def _tags(found: _Collector, metadata: Mapping[str, Any]) -> tuple[str, ...]:
+    """Tag names as the build made its tag pages (from `metadata`), else from the Tags line."""
+    raw = metadata.get("tags")
+    if raw is None:
+        text = found.single("tags")
+        raw = text.split(";") if ";" in text else text.split(",")
     items = raw.split(",") if isinstance(raw, str) else raw
     return tuple(str(getattr(tag, "name", tag)).strip() for tag in items if str(tag).strip())
+
+
+def _parse_slug(found: _Collector, file_slug: str | None, title: str) -> str:
+    written = found.single("slug")
+    slug = written or file_slug or slugify(title)
+    if written and not CLASS_SLUG.match(written):
+        found.error(
+            "slug",
+            f"'{written}' is not a page address part like fotografi-ponsel (lower-case letters "
+            "a-z, digits and single hyphens)",
+        )
+    elif len(slug) > MAX_CLASS_SLUG:
+        found.error(
+            "slug",
+            f"'{slug[:20]}…' is {len(slug)} characters long; the short name in the file name "
+            f"(the page address) may have at most {MAX_CLASS_SLUG}",
+        )
+    return slug
 
 
 def build_class(
     metadata: Mapping[str, Any],
     path: str,
-    source_text: str,
+    source: str | ClassFile,
     zone: tzinfo,
     default_duration: timedelta = timedelta(hours=2),
     *,
     now: datetime | None = None,
 ) -> tuple[ClassEvent | None, list[ValidationError]]:
-    """Validate one class file's metadata into a ClassEvent, or return every problem found in it.
+    """Validate one class file into a ClassEvent, or return every problem found in it.
 
-    `metadata` maps lower-case keys to strings (or lists for repeated keys), as Pelican reads them;
-    `path` is shown in messages; `source_text` serves to find line numbers and to tell a `Date:`
-    line the organizer wrote from the one the build fills in. `now` is the build's moment: with
-    it, a class that has not started must have its own `Date:` (None: no such check).
+    The fields come from `source`, the file as read (`classfile.read`) or its text; an empty text
+    stands for a file holding exactly `metadata` (tests build classes from plain dicts). Of
+    `metadata`, the build's own view of the file, only the tag names are used. `path` is shown
+    in messages. `now` is the build's moment: with it, a class that has not started must have
+    its own `Date:` (None: no such check).
     """
-    found = _Collector(path, source_text)
+    if isinstance(source, str):
+        source = parse_class_file(source, path) if source else from_metadata(metadata, path)
+    found = _Collector(source)
+    if not source.header and source.problems:
+        return None, found.errors  # not readable (encoding, empty): nothing more to say
     file_name = path.rsplit("/", 1)[-1]
     name_match = FILE_NAME.match(file_name)
     if not name_match:
@@ -570,36 +625,30 @@ def build_class(
                 path, 1, "file name", f"'{file_name}' is not named like 2026-12-05-slug.md"
             )
         )
-    for key in metadata:
-        if key not in KNOWN_FIELDS and key not in _PELICAN_DERIVED and key in found.lines:
-            found.error(key, "unknown field; see content/classes/_template.md for the field names")
 
-    title = _single(metadata, "title")
+    title = found.single("title")
     if not title:
-        found.error("title", "missing; add 'Title: <what the class is called>'")
-    start = _parse_start(found, metadata, zone, name_match["date"] if name_match else None)
-    end = _parse_end(found, metadata, start, zone, default_duration) if start else None
-    announced = _parse_announced(found, metadata, start, zone, now)
-    venue = _parse_venue(found, metadata)
-    teachers = _parse_teachers(found, metadata)
-    registration = _parse_registration(found, metadata)
-    status = _parse_status(found, metadata)
-    previous_starts = _parse_previous_starts(found, metadata, zone)
-    capacity = _parse_count(found, metadata, "capacity")
-    participants = _parse_count(found, metadata, "participants")
-    partners = _parse_partners(found, metadata)
-    photos = _parse_photos(found, metadata)
-    slug = _single(metadata, "slug") or (name_match["slug"] if name_match else slugify(title))
-    if len(slug) > MAX_CLASS_SLUG:
-        found.error(
-            "slug",
-            f"'{slug[:20]}…' is {len(slug)} characters long; the short name in the file name "
-            f"(the page address) may have at most {MAX_CLASS_SLUG}",
-        )
+        if found.file.has("title"):
+            found.error("title", "shows nothing; write the class's name after 'Title:'")
+        else:
+            found.error("title", "missing; add 'Title: <what the class is called>'")
+    start = _parse_start(found, zone, name_match["date"] if name_match else None)
+    end = _parse_end(found, start, zone, default_duration) if start else None
+    announced = _parse_announced(found, start, zone, now)
+    modified = _parse_moment(found, "modified", zone)
+    venue = _parse_venue(found)
+    teachers = _parse_teachers(found)
+    registration = _parse_registration(found)
+    status = _parse_status(found)
+    previous_starts = _parse_previous_starts(found, zone, start)
+    capacity = _parse_count(found, "capacity")
+    participants = _parse_count(found, "participants")
+    partners = _parse_partners(found)
+    photos = _parse_photos(found)
+    slug = _parse_slug(found, name_match["slug"] if name_match else None, title)
 
     if found.errors or start is None or end is None or venue is None:
-        return None, found.errors
-    modified = metadata.get("modified")
+        return None, sorted(found.errors, key=lambda error: error.line)
     return (
         ClassEvent(
             slug=slug,
@@ -610,26 +659,21 @@ def build_class(
             teachers=teachers,
             source_path=path,
             announced=announced or start,
-            summary=_single(metadata, "summary"),
-            bring=_single(metadata, "bring"),
+            summary=found.single("summary"),
+            bring=found.single("bring"),
             registration=registration,
             capacity=capacity,
             status=status,
-            status_note=_single(metadata, "status_note"),
+            status_note=found.single("status_note"),
             previous_starts=previous_starts,
-            tags=_tags(metadata),
+            tags=_tags(found, metadata),
             partners=partners,
             photos=photos,
             participants=participants,
-            modified=_as_aware(modified, zone) if modified else None,
+            modified=modified,
         ),
         [],
     )
-
-
-# Keys the build puts into the metadata (Pelican from the file name and its reader, the glue to
-# mark class files and keep their own status); never typed by a person.
-_PELICAN_DERIVED = frozenset({"file_date", "reader", "class_status", "path", "content_kind"})
 
 
 def _as_aware(value: datetime | date | str, zone: tzinfo) -> datetime:
@@ -641,10 +685,14 @@ def _as_aware(value: datetime | date | str, zone: tzinfo) -> datetime:
 
 
 def find_duplicate_slugs(classes: Sequence[ClassEvent]) -> list[ValidationError]:
-    """Two class files that would share one URL (and one calendar UID)."""
+    """Two class files that would share one URL (and one calendar UID).
+
+    The one announced first keeps its address, which is already in posts and calendars; the
+    later file is the one asked to change.
+    """
     first_by_slug: dict[str, ClassEvent] = {}
     errors = []
-    for item in sorted(classes, key=lambda c: c.source_path):
+    for item in sorted(classes, key=lambda c: (c.announced, c.start, c.source_path)):
         earlier = first_by_slug.setdefault(item.slug, item)
         if earlier is not item:
             errors.append(
@@ -652,8 +700,9 @@ def find_duplicate_slugs(classes: Sequence[ClassEvent]) -> list[ValidationError]
                     item.source_path,
                     1,
                     "slug",
-                    f"'{item.slug}' is already used by {earlier.source_path}; "
-                    "rename this file so its slug is unique",
+                    f"'{item.slug}' is already the address of {earlier.source_path}; give this "
+                    f"class its own: rename this file, or add a line like "
+                    f"'Slug: {item.slug[: MAX_CLASS_SLUG - 5].rstrip('-')}-{item.start:%Y}'",
                 )
             )
     return errors

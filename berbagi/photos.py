@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,6 +64,23 @@ def plan_variants(size: tuple[int, int], widths: Sequence[int], stem: str) -> li
     ]
 
 
+def unreadable_reason(source: Path) -> str | None:
+    """Why a photo file cannot be published, or None; reads the header only."""
+    try:
+        with Image.open(source) as image:
+            image.size  # noqa: B018 (identifying the format reads the header)
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError):
+        with source.open("rb") as file:
+            head = file.read(16)
+        if head[4:8] == b"ftyp" and head[8:12] in {b"heic", b"heix", b"mif1", b"msf1", b"hevc"}:
+            return "is a HEIC picture (an iPhone's format); save it as JPEG (.jpg) or PNG"
+        if not head:
+            return "is an empty file; put the picture itself there"
+        # Not Pillow's message: it names the absolute path, which is no use in a pull request.
+        return "could not be read as a picture; save it again as JPEG (.jpg) or PNG"
+    return None
+
+
 def file_stem(path: str) -> str:
     """A URL-safe name from the photo's file name: 'Foto Kelas 1.JPG' -> 'foto-kelas-1'."""
     stem = Path(path).stem
@@ -79,22 +96,28 @@ def is_fresh(target: Path, source_mtime: float) -> bool:
 
 
 def make_variants(
-    source: Path, folder: Path, stem: str, widths: Sequence[int], quality: int
-) -> tuple[list[Variant], int]:
-    """Write the copies of `source` into `folder`; returns every variant and how many were written.
+    source: Path,
+    folder: Path,
+    stem: str,
+    widths: Sequence[int],
+    quality: int,
+    kept: Callable[[Variant], bool] | None = None,
+) -> tuple[list[Variant], list[Variant]]:
+    """Write the copies of `source` into `folder`; returns every variant and those written.
 
-    Copies newer than the source are kept as they are, so a warm rebuild only reads headers.
+    `kept(variant)` says whether a copy made earlier can stay (the build asks its fingerprints);
+    without it, copies newer than the source are kept. Either way a warm rebuild reads headers only.
     Raises UnreadablePhoto for a source that is not an image, PhotoNotWritten when the output
     cannot be written.
     Each copy is upright (EXIF orientation applied), in sRGB-friendly RGB, with no EXIF, XMP or
     comment left in it: phone photos carry GPS positions that must not be published.
     """
     try:
-        variants, stale, upright, icc_profile = _decode(source, folder, stem, widths)
+        variants, stale, upright, icc_profile = _decode(source, folder, stem, widths, kept)
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError) as error:
         raise UnreadablePhoto(f"could not be read as an image ({error})") from None
     if upright is None:
-        return variants, 0
+        return variants, []
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for variant in stale:
@@ -104,19 +127,23 @@ def make_variants(
             _save_jpeg(resized, folder / variant.name, quality, icc_profile)
     except OSError as error:
         raise PhotoNotWritten(f"could not be written to {folder} ({error})") from None
-    return variants, len(stale)
+    return variants, stale
 
 
 def _decode(
-    source: Path, folder: Path, stem: str, widths: Sequence[int]
+    source: Path,
+    folder: Path,
+    stem: str,
+    widths: Sequence[int],
+    kept: Callable[[Variant], bool] | None,
 ) -> tuple[list[Variant], list[Variant], Image.Image | None, bytes | None]:
     """Every variant, the stale ones, and the upright picture to make them from (None if fresh)."""
     with Image.open(source) as image:
         variants = plan_variants(shown_size(image), widths, stem)
-        source_mtime = source.stat().st_mtime
-        stale = [
-            variant for variant in variants if not is_fresh(folder / variant.name, source_mtime)
-        ]
+        if kept is None:
+            source_mtime = source.stat().st_mtime
+            kept = lambda variant: is_fresh(folder / variant.name, source_mtime)  # noqa: E731
+        stale = [variant for variant in variants if not kept(variant)]
         if not stale:
             return variants, [], None, None
         largest = max(stale, key=lambda variant: variant.width)

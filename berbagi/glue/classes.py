@@ -10,8 +10,9 @@ that decides which articles are classes; it hands them to the rest of the build 
 from __future__ import annotations
 
 import dataclasses
+import fnmatch
 import logging
-import os
+import posixpath
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
@@ -20,18 +21,20 @@ from typing import Any
 from pelican import signals
 from pelican.generators import ArticlesGenerator, Generator
 
+from .. import classfile, photos
 from ..model import (
-    PELICAN_STATUSES,
     ClassEvent,
     ValidationError,
     build_class,
-    field_lines,
     find_duplicate_slugs,
-    parse_local_datetime,
+    parse_moment,
+    photo_entries,
+    photo_path_problem,
 )
 from ..schedule import Schedule
 from ..urls import url_for
 from . import descriptions, share_images, site_files, theme
+from .class_reader import CLASS_FILE_KEY, site_relative_path, use_class_reader
 from .state import ARTICLES_KEY, SCHEDULE_KEY, schedule_of, site_settings
 
 logger = logging.getLogger(__name__)
@@ -55,11 +58,6 @@ class ContentErrors(Exception):
         )
 
 
-def site_relative_path(source_path: str | os.PathLike[str], content_path: str | Path) -> str:
-    """`content/classes/x.md`: relative to the site folder, as an organizer sees it in git."""
-    return os.path.relpath(source_path, os.path.dirname(os.path.abspath(content_path)))
-
-
 def _is_class_file(metadata: Mapping[str, Any]) -> bool:
     return metadata.get(CLASS_MARKER) == "class"
 
@@ -76,45 +74,81 @@ def check_settings_and_mark_classes(pelican_object: Any) -> None:
 def prepare_class_metadata(generator: Generator, metadata: dict[str, Any]) -> None:
     """Keep every class file in the build so its problems are reported with its path.
 
-    A class's own status (scheduled, cancelled, postponed) would make Pelican drop the file, and a
-    missing title or date would too, with a message that names no field; move the status aside and
+    A missing title or date would make Pelican drop the file with a message that names no field;
     fill placeholders, and let `read_classes` report what is really wrong.
     """
     if not _is_class_file(metadata):
         return
-    status = str(metadata.get("status", "")).strip().lower()
-    if status and status not in PELICAN_STATUSES:
-        metadata["class_status"] = status
-        metadata["status"] = "published"
     metadata.setdefault("title", "")
     metadata.setdefault("template", "class")
     if "date" not in metadata:
         zone = site_settings(generator.settings).zone
-        start = parse_local_datetime(str(metadata.get("start", "")), zone)
+        parsed = metadata.get(CLASS_FILE_KEY)
+        start = parse_moment(parsed.single("start"), zone) if parsed else None
         metadata["date"] = start or datetime(1970, 1, 1, tzinfo=zone)
 
 
 def _metadata_for_model(article: Any) -> dict[str, Any]:
-    metadata = dict(article.metadata)
-    metadata["tags"] = [tag.name for tag in getattr(article, "tags", [])]
-    return metadata
+    return {"tags": [tag.name for tag in getattr(article, "tags", [])]}
 
 
-def _missing_photos(
-    event: ClassEvent, source_text: str, content_path: Path
-) -> list[ValidationError]:
-    """Photo lines naming a file that is not there, so `check` catches them before a build."""
-    lines = field_lines(source_text).get("photo", [])
-    return [
-        ValidationError(
-            event.source_path,
-            lines[index] if index < len(lines) else 1,
-            "photo",
-            f"'{photo.path}' not found; put the file at content/{photo.path}",
+# What an organizer most likely meant by a file in the classes folder that is not `*.md`.
+_WORD_PROCESSOR = (".docx", ".doc", ".odt", ".rtf", ".pdf", ".pages")
+_PICTURES = (".jpg", ".jpeg", ".png", ".heic", ".heif", ".webp", ".gif")
+
+
+def _not_a_class_file(name: str) -> str:
+    lower = name.lower()
+    stem = name.rsplit(".", 1)[0]
+    if lower.endswith(".md"):
+        return (
+            f"'{name}' is not read: a class file ends in lower-case .md; rename it to '{stem}.md'"
         )
-        for index, photo in enumerate(event.photos)
-        if not (content_path / photo.path).is_file()
-    ]
+    if lower.endswith(".md.txt"):
+        return f"'{name}' is not read (Notepad added .txt); rename it to '{stem}'"
+    if lower.endswith((".markdown", ".mkd", ".mdown", ".txt")):
+        return f"'{name}' is not read: a class file ends in .md; rename it to '{stem}.md'"
+    if lower.endswith(_WORD_PROCESSOR):
+        return (
+            f"'{name}' is a word-processor file; a class is a plain text file named like "
+            "2026-12-05-slug.md: copy content/classes/_template.md and paste the text in"
+        )
+    if lower.endswith(_PICTURES):
+        return f"'{name}' is a picture; put photos in content/images/ and name them in 'Photo:'"
+    return f"'{name}' is not read: class files are named like 2026-12-05-slug.md"
+
+
+def _stray_files(folder: Path, content_path: Path, ignored: list[str]) -> list[ValidationError]:
+    """Files in the classes folder that Pelican would skip or misread: anything but `*.md`."""
+    problems = []
+    for path in sorted(folder.rglob("*")):
+        name = path.name
+        if not path.is_file() or name.endswith(".md") or name.startswith("."):
+            continue
+        if any(fnmatch.fnmatch(name, pattern) for pattern in ignored):
+            continue
+        shown = site_relative_path(path, content_path)
+        problems.append(ValidationError(shown, 1, "file name", _not_a_class_file(name)))
+    return problems
+
+
+def _photo_problems(parsed: classfile.ClassFile, content_path: Path) -> list[ValidationError]:
+    """Photo lines naming a file that is not there or not a picture, so `check` finds what the
+    build would, whatever else is wrong in the file."""
+    problems = []
+    content = content_path.resolve()
+    for path, _, line in photo_entries(parsed):
+        if photo_path_problem(path):
+            continue  # the model reports it
+        source = (content / path).resolve()
+        if not source.is_relative_to(content) or not source.is_file():
+            message = f"'{path}' not found; put the file at content/{posixpath.normpath(path)}"
+        else:
+            reason = photos.unreadable_reason(source)
+            message = f"'{path}' {reason}" if reason else ""
+        if message:
+            problems.append(ValidationError(parsed.path, line, "photo", message))
+    return problems
 
 
 def read_classes(generator: ArticlesGenerator) -> None:
@@ -125,15 +159,23 @@ def read_classes(generator: ArticlesGenerator) -> None:
     pages: dict[str, Any] = {}
     held: set[int] = set()
     errors: list[ValidationError] = []
+    folder = settings.content_path / settings.schedule.content_folder
+    errors.extend(_stray_files(folder, settings.content_path, generator.settings["IGNORE_FILES"]))
     for article in (*generator.articles, *generator.hidden_articles, *generator.drafts):
         if not _is_class_file(article.metadata):
             continue
-        display_path = site_relative_path(article.source_path, settings.content_path)
-        source_text = Path(article.source_path).read_text(encoding="utf-8")
+        if not article.source_path.endswith(".md"):
+            held.add(id(article))  # read by another of Pelican's readers: see _stray_files
+            continue
+        parsed = article.metadata.get(CLASS_FILE_KEY)
+        if not isinstance(parsed, classfile.ClassFile) or parsed.version != classfile.VERSION:
+            shown = site_relative_path(article.source_path, settings.content_path)
+            parsed = classfile.read(Path(article.source_path).read_bytes(), shown)
+        errors.extend(_photo_problems(parsed, settings.content_path))
         event, problems = build_class(
             _metadata_for_model(article),
-            display_path,
-            source_text,
+            parsed.path,
+            parsed,
             settings.zone,
             settings.schedule.default_duration,
             now=now,
@@ -141,7 +183,6 @@ def read_classes(generator: ArticlesGenerator) -> None:
         errors.extend(problems)
         if event is None:
             continue
-        errors.extend(_missing_photos(event, source_text, settings.content_path))
         # Pelican's own URL, whatever ARTICLE_URL says: every output links to this one.
         event = dataclasses.replace(
             event, page_path=article.url, url=settings.absolute_url(article.url)
@@ -218,6 +259,7 @@ def add_schedule_pages(pelican_object: Any) -> type[Generator]:
 def register() -> None:
     """Connect the core; every plugin calls this, and a second call changes nothing."""
     signals.initialized.connect(check_settings_and_mark_classes)
+    signals.readers_init.connect(use_class_reader)
     signals.generator_init.connect(theme.install_helpers)
     signals.article_generator_context.connect(prepare_class_metadata)
     signals.article_generator_finalized.connect(read_classes)

@@ -1,19 +1,58 @@
-"""Writing generated files into the output folder; skipping those whose inputs are unchanged."""
+"""Writing generated files: into a staging folder, reusing the previous build's unchanged files,
+then into the output folder, replacing only the files whose bytes changed."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import logging
+import os
+import shutil
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 logger = logging.getLogger(__name__)
+
+# Set by the runner while Pelican writes into a staging folder: where the last good site is, so
+# files whose inputs did not change are linked from there instead of being made again.
+PREVIOUS_OUTPUT = "BERBAGI_PREVIOUS_OUTPUT"
+
+
+def previous_output_of(settings: Mapping[str, Any]) -> Path | None:
+    """The last good site's folder during a staged build, or None."""
+    value = settings.get(PREVIOUS_OUTPUT)
+    return Path(value) if value else None
+
+
+def carry_over(previous_output: Path | None, output_path: str | Path, relative_path: str) -> bool:
+    """Put the previous build's copy of a file into this build's folder; False if it has none.
+
+    A hard link costs nothing and lets the final sync see at once that the file is unchanged;
+    a copy stands in where links are not possible.
+    """
+    if previous_output is None:
+        return False
+    source, target = previous_output / relative_path, Path(output_path, relative_path)
+    if not source.is_file():
+        return False
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copy2(source, target)
+    except OSError:
+        return False
+    return True
 
 
 def write_output(output_path: str | Path, relative_path: str, data: bytes) -> None:
     """Write a generated file into the output folder, making its folders."""
     target = Path(output_path, relative_path)
     target.parent.mkdir(parents=True, exist_ok=True)
+    # Never write through a hard link into the previous build's copy of the file.
+    target.unlink(missing_ok=True)
     target.write_bytes(data)
 
 
@@ -25,9 +64,10 @@ class Fingerprints:
     folder; a lost or unreadable file only costs a full rewrite.
     """
 
-    def __init__(self, path: Path, version: str) -> None:
+    def __init__(self, path: Path, version: str, previous_output: Path | None = None) -> None:
         self.path = path
         self.version = version
+        self.previous_output = previous_output
         try:
             self.previous = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -40,10 +80,15 @@ class Fingerprints:
     def unchanged(self, relative_path: str, inputs: object, output_path: str | Path) -> bool:
         """True when the file exists and was made from the same inputs last time."""
         digest = self._digest(inputs)
-        if self.previous.get(relative_path) == digest and Path(output_path, relative_path).exists():
-            self.current[relative_path] = digest
-            return True
-        return False
+        if self.previous.get(relative_path) != digest:
+            return False
+        if not (
+            Path(output_path, relative_path).exists()
+            or carry_over(self.previous_output, output_path, relative_path)
+        ):
+            return False
+        self.current[relative_path] = digest
+        return True
 
     def record(self, relative_path: str, inputs: object) -> None:
         self.current[relative_path] = self._digest(inputs)
@@ -62,3 +107,72 @@ def source_version(*files: Path, extra: str = "") -> str:
     for file in files:
         digest.update(file.read_bytes())
     return digest.hexdigest()
+
+
+def _same_bytes(first: Path, second: Path) -> bool:
+    try:
+        if os.path.samefile(first, second):
+            return True
+        if first.stat().st_size != second.stat().st_size:
+            return False
+        with first.open("rb") as one, second.open("rb") as other:
+            while True:
+                block = one.read(1 << 16)
+                if block != other.read(1 << 16):
+                    return False
+                if not block:
+                    return True
+    except OSError:
+        return False
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def sync_tree(staging: Path, output: Path, keep: Iterable[str] = ()) -> int:
+    """Make `output` hold exactly what `staging` holds; returns how many files were replaced.
+
+    A file with the same bytes is left alone, mtime and all, so a reloading browser, rsync and
+    git see only real changes; the others are moved in one by one with an atomic rename.
+    Top-level names in `keep` (Pelican's OUTPUT_RETENTION, such as .git) are never removed.
+    """
+    output.mkdir(parents=True, exist_ok=True)
+    wanted: set[Path] = set()
+    replaced = 0
+    for folder, subfolders, files in os.walk(staging):
+        relative_folder = Path(folder).relative_to(staging)
+        for name in subfolders:
+            wanted.add(relative_folder / name)
+            target = output / relative_folder / name
+            if target.exists() and not target.is_dir():
+                target.unlink()
+            target.mkdir(exist_ok=True)
+        for name in files:
+            relative = relative_folder / name
+            wanted.add(relative)
+            source, target = staging / relative, output / relative
+            if target.is_file() and _same_bytes(source, target):
+                continue
+            if target.is_dir():
+                shutil.rmtree(target)
+            os.replace(source, target)
+            replaced += 1
+    kept = set(keep)
+    for folder, subfolders, files in os.walk(output, topdown=True):
+        relative_folder = Path(folder).relative_to(output)
+        for name in [*subfolders, *files]:
+            relative = relative_folder / name
+            if relative_folder == Path(".") and name in kept:
+                if name in subfolders:
+                    subfolders.remove(name)  # not the build's: not looked into either
+                continue
+            if relative in wanted:
+                continue
+            _remove(output / relative)
+            if name in subfolders:
+                subfolders.remove(name)
+    return replaced

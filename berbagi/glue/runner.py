@@ -7,7 +7,9 @@ this runner lets every problem be logged, then fails once, so organizers see all
 from __future__ import annotations
 
 import logging
+import shutil
 import sys
+import tempfile
 import weakref
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -21,7 +23,9 @@ from pelican.log import LimitFilter
 from pelican.plugins import signals
 from pelican.settings import read_settings
 
+from ..classfile import ValidationError
 from ..settings import SettingsError
+from . import output
 from .classes import ContentErrors
 
 EXIT_CONTENT = 1  # a class file or the build itself has a problem
@@ -32,10 +36,17 @@ class BuildFailed(Exception):
     """The build or check logged errors; `problems` holds each message, in order; `code` is the
     exit code a task should end with."""
 
-    def __init__(self, message: str, problems: list[str], code: int = EXIT_CONTENT) -> None:
+    def __init__(
+        self,
+        message: str,
+        problems: list[str],
+        code: int = EXIT_CONTENT,
+        located: list[ValidationError] | None = None,
+    ) -> None:
         super().__init__(message)
         self.problems = problems
         self.code = code
+        self.located = located or []  # the problems that name a file and line
 
 
 class _ErrorCounter(logging.Handler):
@@ -117,7 +128,8 @@ def _run(action: Callable[[dict[str, Any]], None], settings: dict[str, Any]) -> 
     try:
         action(settings)
     except ContentErrors as failure:
-        raise BuildFailed(str(failure), [str(error) for error in failure.errors]) from None
+        problems = [str(error) for error in failure.errors]
+        raise BuildFailed(str(failure), problems, located=failure.errors) from None
     except SettingsError as failure:
         raise BuildFailed(str(failure), failure.problems, EXIT_SETTINGS) from None
     finally:
@@ -132,7 +144,19 @@ def _run(action: Callable[[dict[str, Any]], None], settings: dict[str, Any]) -> 
     return warnings.messages
 
 
+def _forget_sitemap_of_earlier_builds() -> None:
+    """pelican-sitemap keeps its pages and "the" Pelican run in one module-level object, reset
+    only when a build finishes: after a failed build, the next one in the process would write
+    no sitemap at all (and queue the failed build's pages)."""
+    module = sys.modules.get("pelican.plugins.sitemap.sitemap")
+    generator = getattr(module, "generator", None)
+    if generator is not None:
+        generator._main_pelican = None
+        generator.page_queue = []
+
+
 def _build(settings: dict[str, Any]) -> None:
+    _forget_sitemap_of_earlier_builds()
     Pelican(settings).run()
 
 
@@ -153,8 +177,24 @@ def _check(settings: dict[str, Any]) -> None:
 
 
 def build(settings: dict[str, Any]) -> list[str]:
-    """Build the site; returns the warnings, raises BuildFailed after any error."""
-    return _run(_build, settings)
+    """Build the site; returns the warnings, raises BuildFailed after any error.
+
+    Pelican writes into a staging folder beside the output folder; only a build that logged no
+    error is moved into place (changed files only), so a failed build leaves the last good site
+    as it was, and a half-written site is never served or deployed.
+    """
+    final = Path(settings["OUTPUT_PATH"]).resolve()
+    final.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.building-", dir=final.parent))
+    staged = {**settings, "OUTPUT_PATH": str(staging)}
+    if final.is_dir():
+        staged[output.PREVIOUS_OUTPUT] = str(final)
+    try:
+        warnings = _run(_build, staged)
+        output.sync_tree(staging, final, keep=settings.get("OUTPUT_RETENTION") or ())
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return warnings
 
 
 def check(settings: dict[str, Any]) -> list[str]:

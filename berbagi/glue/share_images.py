@@ -17,7 +17,7 @@ from pelican.generators import Generator
 from ..model import ClassEvent
 from ..render import icons, share_image
 from ..settings import Settings
-from .output import Fingerprints, write_output
+from .output import Fingerprints, previous_output_of, write_output
 from .state import PHOTOS_KEY, schedule_of, site_settings
 
 logger = logging.getLogger(__name__)
@@ -107,7 +107,9 @@ class ShareImagesGenerator(Generator):  # type: ignore[misc]
         schedule = schedule_of(self.context)
         chapter, language = settings.chapter, settings.language
         written = Fingerprints(
-            Path(self.settings["CACHE_PATH"]) / FINGERPRINTS_FILE, share_image.RENDERER_VERSION
+            Path(self.settings["CACHE_PATH"]) / FINGERPRINTS_FILE,
+            share_image.RENDERER_VERSION,
+            previous_output_of(self.settings),
         )
         jobs: list[tuple[str, object, Any]] = [
             (

@@ -9,16 +9,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import PIL
 from jinja2 import pass_context
 from pelican import signals
 
 from berbagi import photos
 from berbagi.glue import classes
-from berbagi.glue.classes import site_relative_path
+from berbagi.glue.class_reader import site_relative_path
+from berbagi.glue.output import Fingerprints, previous_output_of, source_version
 from berbagi.glue.state import PHOTOS_KEY, schedule_of, site_settings
 from berbagi.model import ClassEvent, Photo
 
 logger = logging.getLogger(__name__)
+FINGERPRINTS_FILE = "berbagi-photo-fingerprints.json"
 
 
 @dataclass(frozen=True)
@@ -120,6 +123,13 @@ def resize_class_photos(generators: list[Any]) -> None:
     catalog = generator.context.setdefault(PHOTOS_KEY, PhotoCatalog())
     content = settings.content_path.resolve()
     output = Path(generator.settings["OUTPUT_PATH"])
+    # A copy is kept while its source file (size and time) and the sizes asked for are the
+    # same; from the last good site when this build writes into a staging folder.
+    fingerprints = Fingerprints(
+        Path(generator.settings["CACHE_PATH"]) / FINGERPRINTS_FILE,
+        source_version(Path(photos.__file__), extra=PIL.__version__),
+        previous_output_of(generator.settings),
+    )
     written = 0
     for event in _events_with_photos(generator.context):
         folder_url = f"{own.output_dir}/{event.slug}"
@@ -147,17 +157,28 @@ def resize_class_photos(generators: list[Any]) -> None:
                     stem,
                 )
                 continue
+            status = source.stat()
+            inputs = (photo.path, status.st_size, status.st_mtime_ns, own.widths, own.quality)
+
+            def kept(
+                variant: photos.Variant, folder_url: str = folder_url, inputs: object = inputs
+            ) -> bool:
+                return fingerprints.unchanged(f"{folder_url}/{variant.name}", inputs, output)
+
             try:
-                variants, count = photos.make_variants(
-                    source, output / folder_url, stem, own.widths, own.quality
+                variants, made = photos.make_variants(
+                    source, output / folder_url, stem, own.widths, own.quality, kept
                 )
             except photos.PhotoError as error:
                 logger.error(
                     "class_photos: %s: photo '%s' %s", event.source_path, photo.path, error
                 )
                 continue
-            written += count
+            for variant in made:
+                fingerprints.record(f"{folder_url}/{variant.name}", inputs)
+            written += len(made)
             catalog.add(event.slug, photo.path, folder_url, variants)
+    fingerprints.save()
     if written:
         logger.info("class_photos: wrote %d resized photo files", written)
 

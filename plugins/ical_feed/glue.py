@@ -15,7 +15,12 @@ import berbagi.render.ical
 import berbagi.wording
 from berbagi import links
 from berbagi.glue import classes
-from berbagi.glue.output import Fingerprints, source_version, write_output
+from berbagi.glue.output import (
+    Fingerprints,
+    previous_output_of,
+    source_version,
+    write_output,
+)
 from berbagi.glue.state import schedule_of, site_settings
 from berbagi.model import ClassEvent
 from berbagi.render.ical import CalendarSite, render_calendar, render_class_calendar
@@ -45,7 +50,9 @@ class CalendarGenerator(Generator):  # type: ignore[misc]
         published = schedule.all if schedule else ()
         write_output(self.output_path, settings.calendar.path, render_calendar(published, site))
         written = Fingerprints(
-            Path(self.settings["CACHE_PATH"]) / FINGERPRINTS_FILE, _renderer_version()
+            Path(self.settings["CACHE_PATH"]) / FINGERPRINTS_FILE,
+            _renderer_version(),
+            previous_output_of(self.settings),
         )
         # Hidden classes have an add-to-calendar file too; only published ones are subscribed.
         for event in schedule.with_pages if schedule else ():

@@ -93,7 +93,7 @@ def test_several_teachers_in_order():
 
 def test_sequence_counts_moves_and_cancellation():
     moved, _ = build(previous_start=["2026-11-21 14:00", "2026-11-28 14:00"])
-    cancelled, _ = build(previous_start="2026-11-21 14:00", class_status="cancelled")
+    cancelled, _ = build(previous_start="2026-11-21 14:00", status="cancelled")
     assert moved.is_rescheduled and moved.sequence == 2
     assert cancelled.is_cancelled and cancelled.sequence == 2
 

@@ -72,7 +72,7 @@ def test_copy_names_are_url_safe(path, stem):
 def test_copies_are_written_at_each_width(tmp_path):
     source = make_photo(tmp_path / "kopi.jpg")
     variants, written = resize.make_variants(source, tmp_path / "out", "kopi", WIDTHS, 80)
-    assert written == 3
+    assert len(written) == 3
     assert sizes_in(tmp_path / "out") == {
         "kopi-480.jpg": (480, 320),
         "kopi-960.jpg": (960, 640),
@@ -149,7 +149,7 @@ def test_up_to_date_copies_are_not_written_again(tmp_path):
 
     variants, written = resize.make_variants(source, out, "kopi", WIDTHS, 80)
 
-    assert written == 0
+    assert written == []
     assert [v.width for v in variants] == [480, 960, 1440]
     assert {f.name: f.stat().st_mtime_ns for f in out.iterdir()} == before
 
@@ -160,12 +160,12 @@ def test_missing_or_stale_copies_are_written_again(tmp_path):
     resize.make_variants(source, out, "kopi", WIDTHS, 80)
     (out / "kopi-960.jpg").unlink()
     _, written = resize.make_variants(source, out, "kopi", WIDTHS, 80)
-    assert written == 1
+    assert len(written) == 1
 
     later = (out / "kopi-1440.jpg").stat().st_mtime + 10
     os.utime(source, (later, later))  # the organizer replaced the photo
     _, written = resize.make_variants(source, out, "kopi", WIDTHS, 80)
-    assert written == 3
+    assert len(written) == 3
     assert not list(out.glob("*.part"))
 
 

@@ -16,7 +16,7 @@ def event(slug, start, status="scheduled", venue="Kafe Kopi Contoh", teacher="Gu
         "venue": venue,
         "venue_address": "Jl. Contoh 1",
         "teacher": teacher,
-        "class_status": status,
+        "status": status,
     }
     made, errors = build_class(metadata, f"content/classes/{start[:10]}-{slug}.md", "", JAKARTA)
     assert errors == []
