@@ -327,25 +327,16 @@ def _render(state: State, skipped: set[str], removed: list[str], output_path: st
     _finish(state)
 
 
-def forget_sitemap_queue() -> None:
-    """Empty pelican-sitemap's queue, which outlives a failed build in the same process.
+def _finish(state: State) -> None:
+    """What Pelican does after writing: `finalized`, with the sitemap's queue of every page.
 
-    The plugin keeps its queue and the Pelican object it serves in one module-level object, and
-    resets them only when a build finishes: after a failed build, the next build's sitemap would
-    list the failed one's pages, or not be written at all.
+    pelican-sitemap queues the pages written in this run; here that would be only the pages
+    re-rendered, so it gets every page of the build instead.
     """
     sitemap = sys.modules.get("pelican.plugins.sitemap.sitemap")
     if sitemap is not None:
-        sitemap.generator._main_pelican = None
-        sitemap.generator.page_queue = []
-
-
-def _finish(state: State) -> None:
-    """What Pelican does after writing: `finalized`, with the sitemap's queue of every page."""
-    sitemap = sys.modules.get("pelican.plugins.sitemap.sitemap")
-    if sitemap is not None:
-        forget_sitemap_queue()
         queue = sitemap.generator
+        queue._main_pelican = None
         queue.init(state.pelican)
         root = state.pelican.output_path
         queue.page_queue = [(os.path.join(root, path), obj) for path, obj in state.written.items()]

@@ -21,7 +21,6 @@ from .incremental import (
     NeedsFullBuild,
     State,
     apply_edit,
-    forget_sitemap_queue,
 )
 from .mirror import Changes, mirror
 from .sources import Diff, Sources
@@ -60,8 +59,8 @@ class Preview:
     """Builds the site once into a private folder, serves a copy, and keeps it up to date.
 
     `load_settings` returns fresh Pelican settings (it runs again after a settings change);
-    `output` is the folder served. The private folder keeps every output of the last build, so
-    a step writes there first and copies only changed bytes to `output`; a failed step leaves
+    `output` is the folder served. A private folder keeps every output of the last good build;
+    a step writes there first and copies only changed bytes to `output`, so a failed step leaves
     `output` as it was.
     """
 
@@ -114,18 +113,16 @@ class Preview:
             self.sources = Sources(self._watch_roots(settings))
         # Snapshot first: an edit made during the build is seen by the next step.
         self.sources.take()
-        target = Path(tempfile.mkdtemp(prefix="build-", dir=self.workspace))
+        # runner.build stages the build beside this folder and moves in only changed files, so it
+        # stays one clean full build, and files kept by fingerprint are not drawn again.
+        target = self.workspace / "site"
         settings["OUTPUT_PATH"] = str(target)
-        # Hashes, not times, tell Pelican's cache that a file changed: an edit within the file
-        # system's clock tick keeps the time.
         settings["CHECK_MODIFIED_METHOD"] = "md5"
         settings["PLUGINS"] = [*settings.get("PLUGINS", []), capture]
         recorded = capture.begin()
-        forget_sitemap_queue()
         try:
             runner.build(settings)
         except runner.BuildFailed as failure:
-            shutil.rmtree(target, ignore_errors=True)
             self.state = None
             return self._failed(failure.problems, began)
         finally:
@@ -137,9 +134,7 @@ class Preview:
             recorded.relative_written(),
         )
         self.invalid.clear()
-        previous, self.built = self.built, target
-        if previous is not None:
-            shutil.rmtree(previous, ignore_errors=True)
+        self.built = target
         changes = mirror(target, self.output)
         return Outcome("full", time.perf_counter() - began, changes, reason=reason)
 

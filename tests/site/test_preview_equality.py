@@ -28,7 +28,6 @@ from hypothesis.stateful import (
 
 from berbagi.glue import runner
 from berbagi.preview import Preview
-from berbagi.preview.incremental import forget_sitemap_queue
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = "2026-11-28T09:00:00+07:00"
@@ -164,7 +163,6 @@ class PreviewMachine(RuleBasedStateMachine):
         if key not in self.references:
             shutil.rmtree(self.site / "reference", ignore_errors=True)
             shutil.rmtree(self.site / "reference-cache", ignore_errors=True)
-            forget_sitemap_queue()  # a failed build in this process must not leak into this one
             runner.build(_settings(self.site, "reference", "reference-cache", load_cache=False))
             self.references[key] = _tree(self.site / "reference")
         return self.references[key]
