@@ -61,6 +61,10 @@ class Schedule:
         self.past: tuple[ClassEvent, ...] = tuple(
             reversed([c for c in self.all if c.has_started(now)])
         )
+        # Grouping slugs every teacher's and venue's name; the pages, the lists and the preview
+        # ask for the same groups several times per build.
+        self._teachers: list[TeacherClasses] | None = None
+        self._venues: list[VenueClasses] | None = None
 
     @property
     def next_class(self) -> ClassEvent | None:
@@ -84,6 +88,11 @@ class Schedule:
 
     def teachers(self) -> list[TeacherClasses]:
         """Every guru, alphabetically, with their classes newest first."""
+        if self._teachers is None:
+            self._teachers = self._group_teachers()
+        return list(self._teachers)
+
+    def _group_teachers(self) -> list[TeacherClasses]:
         grouped: dict[str, list[ClassEvent]] = {}
         profile: dict[str, Teacher] = {}
         for item in reversed(self.all):
@@ -98,6 +107,11 @@ class Schedule:
 
     def venues(self) -> list[VenueClasses]:
         """Every place, alphabetically, with the classes held there newest first."""
+        if self._venues is None:
+            self._venues = self._group_venues()
+        return list(self._venues)
+
+    def _group_venues(self) -> list[VenueClasses]:
         grouped: dict[str, list[ClassEvent]] = {}
         profile: dict[str, Venue] = {}
         for item in reversed(self.all):

@@ -1,0 +1,59 @@
+"""Runs the Berbagi preview process on generated content, as `invoke regenerate` does.
+
+Started by bench/edit_loop.py; prints one line per step (the parent times them) and, with
+--trace-memory, the bytes tracemalloc holds after each step.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from berbagi.glue import runner  # noqa: E402
+from berbagi.preview import Preview  # noqa: E402
+from berbagi.preview.serve import POLL_SECONDS  # noqa: E402
+
+
+def main() -> None:
+    """Command line: `--content DIR --output DIR --cache DIR [--trace-memory]`."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--content", required=True)
+    parser.add_argument("--output", type=Path, required=True)
+    parser.add_argument("--cache", required=True)
+    parser.add_argument("--trace-memory", action="store_true")
+    args = parser.parse_args()
+    if args.trace_memory:
+        tracemalloc.start()
+    overrides = {"PATH": args.content, "CACHE_PATH": args.cache}
+    preview = Preview(
+        lambda: runner.load_settings(str(ROOT / "pelicanconf.py"), overrides),
+        args.output,
+        report=sys.stdout,
+    )
+    try:
+        # The loop of berbagi.preview.serve.watch, with the step's memory on its line.
+        outcome = preview.full_build("first build")
+        while True:
+            if outcome.kind != "unchanged":
+                traced = (
+                    f" traced_bytes={tracemalloc.get_traced_memory()[0]}"
+                    if args.trace_memory
+                    else ""
+                )
+                print(outcome.summary() + traced, flush=True)
+            time.sleep(POLL_SECONDS)
+            outcome = preview.update()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        preview.close()
+
+
+if __name__ == "__main__":
+    main()
