@@ -10,20 +10,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from ..glue import runner
 from ..settings import SettingsError
-from . import capture
-from .incremental import (
-    ErrorCounter,
-    InvalidEdit,
-    NeedsFullBuild,
-    State,
-    apply_edit,
-)
 from .mirror import Changes, mirror
 from .sources import Diff, Sources
+
+if TYPE_CHECKING:
+    from ..glue.incremental import State
+
+# Pelican is imported when the first build starts (berbagi.glue holds everything that touches
+# it), so that the package outside berbagi/glue imports no Pelican.
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +99,9 @@ class Preview:
 
     def full_build(self, reason: str = "") -> Outcome:
         """Build everything into a new private folder; copy changed bytes to the served one."""
+        from ..glue import capture, runner
+        from ..glue.incremental import State
+
         began = time.perf_counter()
         try:
             settings = self.load_settings()
@@ -157,6 +157,8 @@ class Preview:
 
     def apply(self, diff: Diff) -> Outcome:
         """One step for these changed sources: incremental when it is one class, else full."""
+        from ..glue.incremental import ErrorCounter, InvalidEdit, NeedsFullBuild, apply_edit
+
         began = time.perf_counter()
         edited = set(diff.modified) | self.invalid
         if self.state is None or self.built is None:

@@ -31,11 +31,11 @@ from typing import Any
 from pelican import signals
 from pelican.contents import Article, SkipStub
 
-from ..glue import classes, descriptions, share_images
-from ..glue.state import ARTICLES_KEY, SCHEDULE_KEY, schedule_of
 from ..model import ClassEvent
 from ..schedule import Schedule
 from ..urls import url_for
+from . import classes, descriptions, share_images
+from .state import ARTICLES_KEY, SCHEDULE_KEY, schedule_of
 
 logger = logging.getLogger(__name__)
 
