@@ -30,12 +30,18 @@ def twitter():
 def site(tmp_path, site_settings, monkeypatch):
     """`site(content=None, now=FIXED_NOW, **social)`: a production build writing the plan.
 
-    Returns the settings, which `cli.announce` takes exactly as `invoke announce` does.
+    The chapter posts to X alone unless `networks` says otherwise. Returns the settings, which
+    `cli.announce` takes exactly as `invoke announce` does.
     """
     monkeypatch.delenv("BERBAGI_NOW", raising=False)
 
     def build(content: Path | None = None, now: str | None = None, **social) -> dict:
-        social = {"write_plan": True, "ledger": str(tmp_path / "announcements.json"), **social}
+        social = {
+            "write_plan": True,
+            "ledger": str(tmp_path / "announcements.json"),
+            "networks": ["twitter"],
+            **social,
+        }
         settings = site_settings(content, **({"now": now} if now else {}), SOCIAL_PUBLISH=social)
         runner.build(settings)
         return settings

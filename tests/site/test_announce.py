@@ -143,7 +143,7 @@ def test_dry_run_prints_exactly_the_posts_with_their_lengths(site, twitter, cred
     assert records(settings) == []
 
 
-def test_missing_credentials_mean_a_dry_run_with_a_notice(site, twitter, monkeypatch):
+def test_missing_credentials_skip_the_network_with_one_line(site, twitter, monkeypatch):
     for name in CREDENTIALS:
         monkeypatch.delenv(name, raising=False)
     settings = site()
@@ -151,10 +151,12 @@ def test_missing_credentials_mean_a_dry_run_with_a_notice(site, twitter, monkeyp
 
     lines = announce(settings)
 
-    assert lines[0].startswith(
+    assert lines == [
         "announce: TWITTER_API_KEY, TWITTER_API_SECRET, TWITTER_ACCESS_TOKEN, "
-        "TWITTER_ACCESS_TOKEN_SECRET not set, so this is a dry run"
-    )
+        "TWITTER_ACCESS_TOKEN_SECRET not set, so X (Twitter) is skipped: nothing is posted or "
+        'recorded there (setting up the secrets: README, "X (Twitter): what it costs, and the '
+        'credentials step by step")'
+    ]
     assert len(twitter.calls) == 0
     assert records(settings) == []
 
