@@ -83,7 +83,7 @@ def _authenticator(server: Any, session: Any, envelope: Any, mechanism: str, dat
         SMTP_USER.encode(),
         SMTP_PASSWORD.encode(),
     )
-    return AuthResult(success=good)
+    return AuthResult(success=good, handled=False)
 
 
 @contextlib.contextmanager
@@ -114,6 +114,21 @@ class Networks:
     mailbox: Mailbox
     environ: dict[str, str]
     _ids: dict[str, int] = field(default_factory=dict)
+
+    def accepted(self, network: str) -> int:
+        """How many posts the network took (refused attempts not counted)."""
+        if network == "email":
+            return len(self.mailbox.messages)
+        return self._ids.get(network, 100) - 100
+
+    def about(self, network: str, slug: str) -> int:
+        """How many accepted posts link to this class."""
+        if network == "email":
+            return sum(slug in mail.as_string() for mail in self.mailbox.messages)
+        return sum(slug in json.dumps(body) for body in self.accepted_bodies(network))
+
+    def accepted_bodies(self, network: str) -> list[dict[str, Any]]:
+        return [body for body in self.bodies(network) if body.get("_accepted", True)]
 
     def next_id(self, network: str) -> int:
         self._ids[network] = self._ids.get(network, 100) + 1
@@ -163,7 +178,7 @@ class Networks:
         self.http.add_callback(
             responses.POST, f"{MASTODON}/api/v1/statuses", callback=self._mastodon
         )
-        self.bluesky.post("/xrpc/com.atproto.server.createSession").mock(
+        self.bluesky.post("/xrpc/com.atproto.server.createSession", name="createSession").mock(
             return_value=httpx.Response(
                 200,
                 json={
@@ -192,7 +207,43 @@ class Networks:
         self.bluesky.get("/xrpc/com.atproto.identity.resolveHandle").mock(
             return_value=httpx.Response(200, json={"did": "did:plc:teacherfake"})
         )
-        self.bluesky.post("/xrpc/com.atproto.repo.createRecord").mock(side_effect=self._bluesky)
+        self.bluesky.post("/xrpc/com.atproto.repo.createRecord", name="createRecord").mock(
+            side_effect=self._bluesky
+        )
+
+    def answer_first(self, network: str, *answers: Any) -> None:
+        """The network's next posts get these answers (status, JSON body[, headers]) in order;
+        the ones after them succeed again."""
+        if network == "email":
+            self.mailbox.refuse.extend(answers)
+            return
+        if network == "bluesky":
+            route = self.bluesky.routes["createRecord"]
+            queue = [
+                httpx.Response(a[0], json=a[1], headers=a[2] if len(a) > 2 else {}) for a in answers
+            ]
+
+            def bluesky(request: httpx.Request) -> httpx.Response:
+                return queue.pop(0) if queue else self._bluesky(request)
+
+            route.side_effect = bluesky
+            return
+        url, callback = {
+            "twitter": (TWEETS, self._tweet),
+            "facebook": (f"{GRAPH}/{PAGE_ID}/feed", self._facebook),
+            "telegram": (f"{TELEGRAM}/bot{BOT_TOKEN}/sendMessage", self._telegram),
+            "mastodon": (f"{MASTODON}/api/v1/statuses", self._mastodon),
+        }[network]
+        waiting = list(answers)
+
+        def answer(request: Any) -> tuple[int, dict[str, str], str]:
+            if waiting:
+                status, body, *headers = waiting.pop(0)
+                return status, (headers[0] if headers else {}), json.dumps(body)
+            return callback(request)
+
+        self.http.remove(responses.POST, url)
+        self.http.add_callback(responses.POST, url, callback=answer)
 
     def _tweet(self, request: Any) -> tuple[int, dict[str, str], str]:
         number = self.next_id("twitter")

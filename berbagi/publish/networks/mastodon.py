@@ -17,7 +17,7 @@ LIMIT = 500  # the default of every Mastodon server; some allow more
 CREDENTIALS = ("MASTODON_API_BASE_URL", "MASTODON_ACCESS_TOKEN")
 TIMEOUT_SECONDS = 30
 POST_URL = re.compile(
-    r"^https://[^/\s]+/(?:@[\w.]+(?:@[^/\s]+)?|web/statuses|users/\w+/statuses)/(?P<id>\d+)/?$"
+    r"^https?://[^/\s]+/(?:@[\w.]+(?:@[^/\s]+)?|web/statuses|users/\w+/statuses)/(?P<id>\d+)/?$"
 )
 
 
