@@ -315,3 +315,18 @@ def test_smtp_security_none_is_refused_for_a_host_that_is_not_local(site, networ
     assert "SMTP_SECURITY=none is allowed only for a relay on this machine" in str(failure.value)
     assert failure.value.code == cli.EXIT_SETUP
     assert records(settings) == []
+
+
+def test_the_workflow_passes_every_network_secret_to_announce_and_remind():
+    import yaml
+
+    from berbagi.publish.networks import NETWORKS
+
+    root = Path(__file__).resolve().parents[2]
+    workflow = yaml.safe_load((root / ".github/workflows/deploy.yml").read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["publish"]["steps"]
+    wanted = {name for n in NETWORKS.values() for name in (*n.credentials, *n.optional)}
+    for step in steps:
+        if step.get("run", "").endswith(("invoke announce", "invoke remind")):
+            assert set(step["env"]) == wanted
+            assert all(value == f"${{{{ secrets.{key} }}}}" for key, value in step["env"].items())
