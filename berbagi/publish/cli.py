@@ -172,7 +172,7 @@ def _locked(run: _Run, dry_run: bool) -> Iterator[None]:
 def _sender(run: _Run, network: Network) -> send.Sender | None:
     """The network's sender, or None for a dry run; raises NetworkFailed when it is set up wrong.
 
-    Called only for networks whose secrets are set (see `_skipped`).
+    Called only for networks whose secrets are set (or in a dry run).
     """
     if run.options.dry_run:
         return None
@@ -182,23 +182,12 @@ def _sender(run: _Run, network: Network) -> send.Sender | None:
         raise NetworkFailed(f"{run.command}: {network.title}: {error}", EXIT_SETUP) from None
 
 
-def _skipped(run: _Run, network: Network) -> bool:
-    """A network without its secrets is left out of a real run, with one line saying so."""
-    missing = network.missing_credentials(run.options.environ)
-    if not missing:
-        return False
+def _skip_line(run: _Run, network: Network, missing: Sequence[str]) -> str:
     where = f'README, "{network.setup}"' if network.setup else README_SECTION
-    if run.options.dry_run:
-        run.say(
-            f"{', '.join(missing)} not set: a real run would skip {network.title} (setting up "
-            f"the secrets: {where}); its posts are shown all the same"
-        )
-        return False
-    run.say(
+    return (
         f"{', '.join(missing)} not set, so {network.title} is skipped: nothing is posted or "
         f"recorded there (setting up the secrets: {where})"
     )
-    return True
 
 
 def _save(run: _Run, ledger: Ledger) -> None:
@@ -435,13 +424,26 @@ def _post_due(
     attention: list[Record] = []
     late: list[Post] = []
     failed: list[NetworkFailed] = []
+    dry_run = run.options.dry_run
     for network in _networks(run):
-        if _skipped(run, network):
+        # A network without its secrets is left out with one line; a dry run still shows its
+        # posts, unless the ledger has no history for it either (nobody set it up yet).
+        missing = network.missing_credentials(run.options.environ)
+        if missing and not dry_run:
+            run.say(_skip_line(run, network, missing))
             continue
         try:
             sender = _sender(run, network)
             with _locked(run, sender is None):
                 ledger = _ledger(run)
+                if missing and network.name not in ledger.networks:
+                    run.say(_skip_line(run, network, missing))
+                    continue
+                if missing:
+                    run.say(
+                        f"{', '.join(missing)} not set: a real run would skip {network.title}; "
+                        "its posts are shown all the same"
+                    )
                 if run.command == "announce":
                     _check_started(run, ledger, network)
                 posts = due(ledger, network)
@@ -452,7 +454,8 @@ def _post_due(
                 left = _publish(run, ledger, posts, sender, network, cap)
         except NetworkFailed as failure:
             run.say(str(failure).removeprefix(f"{run.command}: "))
-            failed.append(failure)
+            if not dry_run:  # a dry run shows what a real run would refuse, and posts nothing
+                failed.append(failure)
             continue
         if left and late_when_left:
             late += left

@@ -411,7 +411,9 @@ def make_plan(
     posts: list[Post] = []
     if ledger is not None:
         for network in networks:
-            posts += due_posts(items, ledger, now, settings.publish.kinds, network.name)
+            # A network the ledger has no history for posts nothing until its baseline.
+            if network.name in ledger.networks:
+                posts += due_posts(items, ledger, now, settings.publish.kinds, network.name)
     return Plan(
         build_id=build_id,
         built_at=built_at.isoformat(),

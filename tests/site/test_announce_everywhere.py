@@ -330,3 +330,32 @@ def test_the_workflow_passes_every_network_secret_to_announce_and_remind():
         if step.get("run", "").endswith(("invoke announce", "invoke remind")):
             assert set(step["env"]) == wanted
             assert all(value == f"${{{{ secrets.{key} }}}}" for key, value in step["env"].items())
+
+
+def test_a_chapter_on_x_alone_sees_one_line_per_other_network_and_no_failure(
+    site, twitter, credentials
+):
+    settings = site(networks=None)
+    started_ledger(settings, ["twitter"])
+
+    lines = announce(settings, dry_run=True)
+
+    skipped = [line for line in lines if "is skipped" in line]
+    assert [line.split(" is skipped")[0].rsplit(" ", 1)[-1] for line in skipped] == [
+        "Facebook",
+        "Telegram",
+        "Mastodon",
+        "Bluesky",
+        "list",
+    ]
+    assert lines[0].startswith("announce: dry run on X (Twitter): 2 post(s) would be sent")
+
+
+def test_a_dry_run_shows_what_a_real_run_would_refuse_without_failing(site, networks):
+    settings = site(networks=["twitter", "telegram"])
+    started_ledger(settings, ["twitter"])
+
+    lines = announce(settings, dry_run=True)
+
+    assert any("`invoke announce --baseline --network telegram`" in line for line in lines)
+    assert not any(line.startswith("announce: dry run on Telegram") for line in lines)

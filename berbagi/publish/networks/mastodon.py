@@ -55,6 +55,7 @@ class MastodonSender:
             status = self._client.status_post(
                 message.text,
                 in_reply_to_id=reply_to,
+                language=message.language or None,
                 # The server answers a repeated key with the status it already made (for an
                 # hour), so a retry after a lost answer posts nothing twice.
                 idempotency_key=message.key or None,
