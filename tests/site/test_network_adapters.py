@@ -229,3 +229,45 @@ def test_a_crash_between_post_and_record_is_reported_not_reposted(
     assert record["slug"] == "jurnalistik-foto"
     assert (record["status"], record["url"]) == ("posted", url)
     assert record["post_id"] == NETWORKS[network].post_id_from_url(url)
+
+
+def test_telegram_token_reaches_no_log_over_a_real_connection(monkeypatch, caplog):
+    """urllib3 logs each request line at DEBUG, and Telegram's token is in it: kept quiet."""
+    import http.server
+    import logging
+    import threading
+
+    class BotApi(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 (http.server's name)
+            self.rfile.read(int(self.headers["Content-Length"]))
+            body = json.dumps(
+                {"ok": True, "result": {"message_id": 7, "chat": {"id": -1001, "username": "x"}}}
+            ).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer((servers.LOCAL, 0), BotApi)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    caplog.set_level(logging.DEBUG)
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", servers.BOT_TOKEN)
+    monkeypatch.setenv("TELEGRAM_CHAT_ID", "@akberplb")
+    try:
+        monkeypatch.setenv("TELEGRAM_API_URL", f"http://{servers.LOCAL}:{server.server_port}")
+        sent = sender("telegram").post(message())
+    finally:
+        server.shutdown()
+        server.server_close()
+    monkeypatch.setenv("TELEGRAM_API_URL", f"http://{servers.LOCAL}:{servers.free_port()}")
+    with pytest.raises(send.Unavailable) as refused:
+        sender("telegram").post(message())
+
+    assert sent.post_id == "7"
+    assert str(refused.value) == "no answer from Telegram (ConnectionError)"
+    assert servers.BOT_TOKEN not in caplog.text
