@@ -17,6 +17,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from berbagi.glue import classes
+from berbagi.glue.output import final_output_of
 from berbagi.glue.state import schedule_of, site_settings
 from berbagi.publish.ledger import Ledger, LedgerError
 
@@ -108,7 +109,7 @@ class AnnouncePlanGenerator(Generator):  # type: ignore[misc]
                         settings.language,
                         templates,
                         networks,
-                        _card(settings, event, Path(self.output_path)),
+                        _card(settings, event, final_output_of(self.settings)),
                     )
                 )
             except ComposeError as error:  # logged: the build fails and writes no plan
@@ -140,8 +141,8 @@ class AnnouncePlanGenerator(Generator):  # type: ignore[misc]
 
 
 def _card(settings: Any, event: Any, output: Path) -> dict[str, str]:
-    """What a link card or an e-mail shows beside a class's text: its share image (written to
-    the output by this build; read when a post is sent) and its calendar file."""
+    """What a link card or an e-mail shows beside a class's text: its share image (in the site
+    this build leaves in the output folder; read when a post is sent) and its calendar file."""
     from berbagi.glue.share_images import class_image_path
     from berbagi.render.ical import CalendarSite, render_class_calendar
 
