@@ -359,3 +359,53 @@ def test_a_dry_run_shows_what_a_real_run_would_refuse_without_failing(site, netw
 
     assert any("`invoke announce --baseline --network telegram`" in line for line in lines)
     assert not any(line.startswith("announce: dry run on Telegram") for line in lines)
+
+
+def test_reminders_go_to_every_network_the_class_was_announced_on_as_replies(site, networks):
+    settings = site(networks=None)
+    started_ledger(settings)
+    networks.answer_all()
+    announce(settings)
+    ledger = json.loads(ledger_path(settings).read_text())
+    # Not announced on Bluesky after all: no reminder there either.
+    ledger["records"] = [r for r in ledger["records"] if r["network"] != "bluesky"]
+    ledger_path(settings).write_text(json.dumps(ledger))
+    announced = {
+        r["network"]: r["post_id"] for r in ledger["records"] if r["slug"] == "jurnalistik-foto"
+    }
+    evening = site(networks=None, now="2026-12-04T19:00:00+07:00")
+    lines: list[str] = []
+
+    cli.remind(kit_settings(evening), cli.Options(sleep=lambda s: None), out=lines.append)
+
+    reminders = {r["network"]: r for r in records(evening) if r["kind"] == "reminder"}
+    assert set(reminders) == set(ALL) - {"bluesky"}
+    assert networks.bodies("mastodon")[-1]["in_reply_to_id"] == announced["mastodon"]
+    assert networks.bodies("telegram")[-1]["text"].startswith("Pengingat: Jurnalistik Foto")
+    assert networks.mailbox.messages[-1]["In-Reply-To"].strip() == announced["email"]
+    assert "nothing to post on Bluesky" in "\n".join(lines)
+
+
+def test_a_retried_mastodon_post_carries_the_same_idempotency_key(site, networks, monkeypatch):
+    from berbagi.publish import ledger as ledger_module
+
+    settings = site(networks=["mastodon"], max_posts=1)
+    started_ledger(settings, ["mastodon"])
+    networks.answer_all()
+    real_write = ledger_module.atomic_write_json
+    writes = []
+
+    def crash_after_the_post(path, data):
+        writes.append(path)
+        if len(writes) == 2:
+            raise OSError("No space left on device")
+        real_write(path, data)
+
+    monkeypatch.setattr(ledger_module, "atomic_write_json", crash_after_the_post)
+    with pytest.raises(cli.PublishFailed):
+        announce(settings)
+    monkeypatch.setattr(ledger_module, "atomic_write_json", real_write)
+    announce(settings, retry_pending=True)
+
+    keys = [headers["Idempotency-Key"] for headers in networks.headers("mastodon")]
+    assert len(keys) == 2 and keys[0] == keys[1]  # the server answers with the first status
