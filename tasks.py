@@ -210,7 +210,7 @@ NEW_CLASS_PROMPTS = {
     "end": "Selesai (HH:MM, boleh kosong: 2 jam)",
     "venue": "Nama tempat",
     "address": "Alamat tempat",
-    "teacher": "Guru (Nama | @akun | bio singkat)",
+    "teacher": "Guru (Nama | @akun_x @akun@mastodon.social akun.bsky.social | bio singkat)",
     "summary": "Ringkasan (boleh kosong)",
     "registration": "Pendaftaran (https://..., 'via Twitter', atau kosong)",
 }
