@@ -10,7 +10,7 @@ import smtplib
 import ssl
 from collections.abc import Mapping
 from email.message import EmailMessage
-from email.utils import formatdate
+from email.utils import formatdate, parseaddr
 from urllib.parse import urlsplit
 
 from ...model import Chapter
@@ -131,7 +131,7 @@ class EmailSender:
         mail["To"] = self._to
         mail["Date"] = formatdate(localtime=False, usegmt=True)
         # The same id for every attempt at one post: lists and mail readers drop a repeat.
-        domain = message.domain or self._from.rsplit("@", 1)[-1]
+        domain = message.domain or parseaddr(self._from)[1].rsplit("@", 1)[-1]
         mail["Message-ID"] = f"<{message.key}@{domain}>"
         if message.reply_to is not None:
             mail["In-Reply-To"] = message.reply_to.post_id
