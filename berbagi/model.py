@@ -89,6 +89,19 @@ class Teacher:
         return {network: handle for network, handle in found.items() if handle}
 
     @property
+    def profiles(self) -> list[tuple[str, str]]:
+        """The teacher's profile pages as (handle as written, address), for pages and JSON-LD."""
+        found = []
+        if self.twitter:
+            found.append((f"@{self.twitter}", f"https://twitter.com/{self.twitter}"))
+        if self.mastodon:
+            user, server = self.mastodon.split("@", 1)
+            found.append((f"@{self.mastodon}", f"https://{server}/@{user}"))
+        if self.bluesky:
+            found.append((f"@{self.bluesky}", f"https://bsky.app/profile/{self.bluesky}"))
+        return found
+
+    @property
     def slug(self) -> str:
         return slugify(self.name)
 

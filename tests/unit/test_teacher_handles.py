@@ -77,3 +77,13 @@ def test_check_names_the_file_line_and_the_wrong_handle(handles, message):
 
     assert len(errors) == 1
     assert errors[0].startswith(f"{PATH}:6: teacher: {message}")
+
+
+def test_each_handle_links_to_its_profile():
+    found, _ = teachers("Rina | @guru_foto @rina@mastodon.social rina.bsky.social | Fotografer")
+
+    assert found[0].profiles == [
+        ("@guru_foto", "https://twitter.com/guru_foto"),
+        ("@rina@mastodon.social", "https://mastodon.social/@rina"),
+        ("@rina.bsky.social", "https://bsky.app/profile/rina.bsky.social"),
+    ]
