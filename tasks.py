@@ -227,7 +227,7 @@ NEW_CLASS_PROMPTS = {
     "end": "Selesai (HH:MM, boleh kosong: 2 jam)",
     "venue": "Nama tempat",
     "address": "Alamat tempat",
-    "teacher": "Guru (Nama | @akun | bio singkat)",
+    "teacher": "Guru (Nama | @akun_x @akun@mastodon.social akun.bsky.social | bio singkat)",
     "summary": "Ringkasan (boleh kosong)",
     "registration": "Pendaftaran (https://..., 'via Twitter', atau kosong)",
 }
@@ -404,11 +404,12 @@ def _cap(max_posts: str | None) -> int | None:
     help={
         "dry-run": "print the posts with their lengths and estimated cost; post and record nothing",
         "baseline": "record everything current as already announced, without posting",
-        "max-posts": "post at most this many now (default: SOCIAL_PUBLISH['max_posts'])",
+        "max-posts": "post at most this many per network (default: SOCIAL_PUBLISH['max_posts'])",
         "retry-pending": "send again posts left pending by a crash (see the README first)",
+        "network": "only this network: twitter, facebook, telegram, mastodon, bluesky or email",
     }
 )
-def announce(c, dry_run=False, baseline=False, max_posts=None, retry_pending=False):
+def announce(c, dry_run=False, baseline=False, max_posts=None, retry_pending=False, network=""):
     """Post new classes and changes found by the last production build, and record them."""
     _publishing(
         "announce",
@@ -416,6 +417,7 @@ def announce(c, dry_run=False, baseline=False, max_posts=None, retry_pending=Fal
         baseline=baseline,
         max_posts=_cap(max_posts),
         retry_pending=retry_pending,
+        network=network or None,
     )
 
 
@@ -424,11 +426,18 @@ def announce(c, dry_run=False, baseline=False, max_posts=None, retry_pending=Fal
         "dry-run": "print the reminders with their lengths and estimated cost; post nothing",
         "max-posts": "remind of at most this many now (default: SOCIAL_PUBLISH['max_reminders'])",
         "retry-pending": "send again reminders left pending by a crash (see the README first)",
+        "network": "only this network: twitter, facebook, telegram, mastodon, bluesky or email",
     }
 )
-def remind(c, dry_run=False, max_posts=None, retry_pending=False):
+def remind(c, dry_run=False, max_posts=None, retry_pending=False, network=""):
     """Post one reminder for each class starting within the next 24 hours."""
-    _publishing("remind", dry_run=dry_run, max_posts=_cap(max_posts), retry_pending=retry_pending)
+    _publishing(
+        "remind",
+        dry_run=dry_run,
+        max_posts=_cap(max_posts),
+        retry_pending=retry_pending,
+        network=network or None,
+    )
 
 
 @task(
@@ -437,7 +446,7 @@ def remind(c, dry_run=False, max_posts=None, retry_pending=False):
         "posted": "the post's address, when it is on the account",
         "not-posted": "the post is not on the account; the next run sends it if still due",
         "kind": "announcement, update or reminder, when the slug has several pending",
-        "network": "twitter, ..., when the slug is pending on several networks",
+        "network": "twitter, facebook, ..., when the slug is pending on several networks",
     }
 )
 def settle(c, slug, posted="", not_posted=False, kind="", network=""):

@@ -25,6 +25,17 @@ from .classfile import parse as parse_class_file
 CLASS_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FILE_NAME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
 TWITTER_HANDLE = re.compile(r"^@?(?P<handle>[A-Za-z0-9_]{1,15})$")
+# A teacher's handles on the other networks: Mastodon's @user@server, and a Bluesky handle, which
+# is a domain name (atproto's handle syntax: at least two labels, the last not starting with a
+# digit, 253 characters at most).
+MASTODON_HANDLE = re.compile(
+    r"^@?(?P<user>[A-Za-z0-9_]+(?:[.-]+[A-Za-z0-9_]+)*)@"
+    r"(?P<server>(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63})$"
+)
+BLUESKY_HANDLE = re.compile(
+    r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$"
+)
+NETWORK_TITLES = {"twitter": "X (Twitter)", "mastodon": "Mastodon", "bluesky": "Bluesky"}
 DURATION_PART = re.compile(r"(?P<amount>\d+)\s*(?P<unit>jam|j|h|hours?|menit|mnt|m|min|minutes?)\b")
 DURATION_CLOCK = re.compile(r"^(?P<hours>\d{1,2}):(?P<minutes>[0-5]\d)$")
 DURATION_JOINERS = frozenset({"dan", "and", "&", "+"})
@@ -66,8 +77,29 @@ class Chapter:
 @dataclass(frozen=True)
 class Teacher:
     name: str
-    twitter: str | None = None
+    twitter: str | None = None  # X: "rina_foto", without the @
     bio: str = ""
+    mastodon: str | None = None  # "rina@mastodon.social", without the leading @
+    bluesky: str | None = None  # "rina.bsky.social": a domain name
+
+    @property
+    def handles(self) -> dict[str, str]:
+        """The teacher's handles by network (the publisher's network names)."""
+        found = {"twitter": self.twitter, "mastodon": self.mastodon, "bluesky": self.bluesky}
+        return {network: handle for network, handle in found.items() if handle}
+
+    @property
+    def profiles(self) -> list[tuple[str, str]]:
+        """The teacher's profile pages as (handle as written, address), for pages and JSON-LD."""
+        found = []
+        if self.twitter:
+            found.append((f"@{self.twitter}", f"https://twitter.com/{self.twitter}"))
+        if self.mastodon:
+            user, server = self.mastodon.split("@", 1)
+            found.append((f"@{self.mastodon}", f"https://{server}/@{user}"))
+        if self.bluesky:
+            found.append((f"@{self.bluesky}", f"https://bsky.app/profile/{self.bluesky}"))
+        return found
 
     @property
     def slug(self) -> str:
@@ -281,6 +313,51 @@ def _parse_handle(found: _Collector, name: str, text: str, line: int) -> str | N
     return match["handle"]
 
 
+def _parse_handles(found: _Collector, text: str, line: int) -> dict[str, str]:
+    """A teacher's handles, one per network, told apart by their form: `@user` is X,
+    `@user@instance` Mastodon, a domain name (`user.bsky.social`) Bluesky."""
+    handles: dict[str, str] = {}
+    for token in text.replace(",", " ").split():
+        network, handle = _handle_of(found, token, line)
+        if handle is None:
+            continue
+        if network in handles:
+            found.error(
+                "teacher",
+                f"'{text}' gives two {NETWORK_TITLES[network]} handles; keep one",
+                line,
+            )
+            continue
+        handles[network] = handle
+    return handles
+
+
+def _handle_of(found: _Collector, token: str, line: int) -> tuple[str, str | None]:
+    if token.count("@") == 2 or (token.count("@") == 1 and not token.startswith("@")):
+        match = MASTODON_HANDLE.match(token)
+        if not match:
+            found.error(
+                "teacher",
+                f"'{token}' is not a Mastodon handle like @rina@mastodon.social "
+                "(@, a user name of letters, digits or _, @, the server's domain)",
+                line,
+            )
+            return "mastodon", None
+        return "mastodon", f"{match['user']}@{match['server'].lower()}"
+    if "." in token:
+        handle = token.removeprefix("@").lower()
+        if not BLUESKY_HANDLE.match(handle):
+            found.error(
+                "teacher",
+                f"'{token}' is not a Bluesky handle like rina.bsky.social (a domain name: "
+                "letters, digits and -, parts joined by dots)",
+                line,
+            )
+            return "bluesky", None
+        return "bluesky", handle
+    return "twitter", _parse_handle(found, "teacher", token, line)
+
+
 # A class lasts hours; beyond these bounds a value is a typo (an extra digit, a wrong year), and
 # date arithmetic near year 9999 would overflow.
 MAX_DURATION = timedelta(hours=24)
@@ -400,8 +477,16 @@ def _parse_teachers(found: _Collector) -> tuple[Teacher, ...]:
         if not name or is_invisible(name):
             found.error("teacher", f"'{entry}' has no name before the first '|'", line)
             continue
-        handle = _parse_handle(found, "teacher", handle_text, line)
-        teachers.append(Teacher(name, handle, bio))
+        handles = _parse_handles(found, handle_text, line)
+        teachers.append(
+            Teacher(
+                name,
+                handles.get("twitter"),
+                bio,
+                mastodon=handles.get("mastodon"),
+                bluesky=handles.get("bluesky"),
+            )
+        )
     return tuple(teachers)
 
 

@@ -21,7 +21,7 @@ from PIL import Image
 from . import urls
 from .model import TWITTER_HANDLE, Chapter, is_web_url
 from .publish.compose import KINDS as TEMPLATE_NAMES
-from .publish.compose import TEMPLATES, template_problem
+from .publish.compose import NETWORK_NAMES, TEMPLATES, network_templates, template_problem
 from .wording import words
 
 NOW_ENVIRONMENT_VARIABLE = "BERBAGI_NOW"
@@ -82,7 +82,11 @@ PUBLISH_DEFAULTS: dict[str, Any] = {
     "max_reminders": 10,
     "reminder_hours": 24,  # `invoke remind` posts for classes starting this soon
     "retry_delays": [2, 8],  # seconds to wait before each retry after a 5xx or network error
-    "templates": {},  # overrides of the default texts by name; see publish/compose.py TEMPLATES
+    # Overrides of the default texts by name, for every network; a network's own under its name
+    # ({"email": {"announcement": "..."}}). See publish/compose.py TEMPLATES, NETWORK_TEMPLATES.
+    "templates": {},
+    # The networks to post to, when their secrets are set; None: every network whose are.
+    "networks": None,
     # What a post costs, per network, for the dry run's estimate. X sells prepaid credits since
     # February 2026 (its pricing page: 0.015 USD a post, 0.20 USD a post with a link).
     "prices": {"twitter": {"currency": "USD", "post": 0.015, "post_with_link": 0.20}},
@@ -153,8 +157,10 @@ class PublishSettings:
     max_reminders: int
     reminder_hours: int
     retry_delays: tuple[float, ...]
-    templates: Mapping[str, str]
+    templates: Mapping[str, str]  # the common texts, for every network without its own
     prices: Mapping[str, Price]
+    network_templates: Mapping[str, Mapping[str, str]]  # network -> name -> template
+    networks: tuple[str, ...] | None = None  # None: every network
 
     @property
     def lock_path(self) -> Path:
@@ -474,31 +480,73 @@ def _file_path(problems: _Problems, site_folder: Path, value: Any, key: str) -> 
     return path if path.is_absolute() else site_folder / path
 
 
-def _templates(problems: _Problems, raw: Any, language: str) -> dict[str, str]:
+def _templates(
+    problems: _Problems, raw: Any, language: str
+) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """The common templates, and every network's complete set."""
+
     def fail(key: str, message: str) -> None:
         problems.add("social_publish", f"SOCIAL_PUBLISH['{key}'] {message}")
 
     if not isinstance(raw, Mapping):
         fail("templates", "must be a dict like {'announcement': '... {url}'}")
-        return dict(TEMPLATES[language])
-    for unknown in sorted(set(raw) - set(TEMPLATE_NAMES), key=str):
+        raw = {}
+    names = ", ".join(TEMPLATE_NAMES)
+    for unknown in sorted(set(raw) - set(TEMPLATE_NAMES) - set(NETWORK_NAMES), key=str):
         fail(
             "templates",
-            f"has an unknown template '{unknown}'; the names are " + ", ".join(TEMPLATE_NAMES),
+            f"has an unknown template '{unknown}'; the names are {names} (or a network: "
+            + ", ".join(NETWORK_NAMES)
+            + ")",
         )
-    templates = dict(TEMPLATES[language])
-    for name in TEMPLATE_NAMES:
-        template = raw.get(name, templates[name])
-        key = f"templates']['{name}"
-        if not isinstance(template, str):
-            fail(key, "must be a string")
+
+    def checked(source: Mapping[str, Any], prefix: str) -> dict[str, str]:
+        kept = {}
+        for name in TEMPLATE_NAMES:
+            if name not in source:
+                continue
+            template, key = source[name], f"{prefix}['{name}"
+            if not isinstance(template, str):
+                fail(key, "must be a string")
+                continue
+            problem = template_problem(template)
+            if problem:
+                fail(key, problem)
+                continue
+            kept[name] = template
+        return kept
+
+    common = {**TEMPLATES[language], **checked(raw, "templates']")}
+    overrides = {}
+    for network in NETWORK_NAMES:
+        own = raw.get(network, {})
+        if not isinstance(own, Mapping):
+            fail(f"templates']['{network}", "must be a dict like {'announcement': '... {url}'}")
             continue
-        problem = template_problem(template)
-        if problem:
-            fail(key, problem)
-            continue
-        templates[name] = template
-    return templates
+        for unknown in sorted(set(own) - set(TEMPLATE_NAMES), key=str):
+            fail(
+                f"templates']['{network}",
+                f"has an unknown template '{unknown}'; the names are {names}",
+            )
+        overrides[network] = checked(own, f"templates']['{network}']")
+    return common, network_templates(language, common, overrides)
+
+
+def _networks(problems: _Problems, raw: Any) -> tuple[str, ...] | None:
+    if raw is None:
+        return None
+    if (
+        not isinstance(raw, list | tuple)
+        or not all(isinstance(name, str) for name in raw)
+        or not set(raw) <= set(NETWORK_NAMES)
+    ):
+        problems.add(
+            "social_publish",
+            f"SOCIAL_PUBLISH['networks'] must list some of {', '.join(NETWORK_NAMES)} "
+            f"(or be None for all), not {raw!r}",
+        )
+        return None
+    return tuple(raw)
 
 
 def _prices(problems: _Problems, raw: Any) -> dict[str, Price]:
@@ -560,6 +608,7 @@ def _publish(
         plan_path = Path(os.path.abspath(cache)) / PLAN_FILE
     else:
         plan_path = _file_path(problems, site_folder, plan, "plan")
+    templates, per_network = _templates(problems, values["templates"], language)
     return PublishSettings(
         write_plan=values["write_plan"] is True,
         plan_path=plan_path,
@@ -569,8 +618,10 @@ def _publish(
         max_reminders=values["max_reminders"],
         reminder_hours=values["reminder_hours"],
         retry_delays=tuple(float(d) for d in delays),
-        templates=_templates(problems, values["templates"], language),
+        templates=templates,
         prices=_prices(problems, values["prices"]),
+        network_templates=per_network,
+        networks=_networks(problems, values["networks"]),
     )
 
 

@@ -19,6 +19,16 @@ logger = logging.getLogger(__name__)
 PREVIOUS_OUTPUT = "BERBAGI_PREVIOUS_OUTPUT"
 
 
+# Set by the runner too: where the site ends up once the build succeeds, for paths that must
+# outlive the staging folder (the announce plan's share images).
+FINAL_OUTPUT = "BERBAGI_FINAL_OUTPUT"
+
+
+def final_output_of(settings: Mapping[str, Any]) -> Path:
+    """Where this build's site ends up: the output folder, not the staging one."""
+    return Path(settings.get(FINAL_OUTPUT) or settings["OUTPUT_PATH"])
+
+
 def previous_output_of(settings: Mapping[str, Any]) -> Path | None:
     """The last good site's folder during a staged build, or None."""
     value = settings.get(PREVIOUS_OUTPUT)

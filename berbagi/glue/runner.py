@@ -186,7 +186,7 @@ def build(settings: dict[str, Any]) -> list[str]:
     final = Path(settings["OUTPUT_PATH"]).resolve()
     final.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.building-", dir=final.parent))
-    staged = {**settings, "OUTPUT_PATH": str(staging)}
+    staged = {**settings, "OUTPUT_PATH": str(staging), output.FINAL_OUTPUT: str(final)}
     if final.is_dir():
         staged[output.PREVIOUS_OUTPUT] = str(final)
     try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import time
@@ -26,14 +27,23 @@ from .ledger import (
 from .ledger import (
     settle as settle_record,
 )
-from .networks import NETWORKS, Network, check_templates
-from .plan import Plan, PlanError, Post
+from .networks import NETWORKS, Network, check_templates, chosen
+from .plan import Plan, PlanError, PlanItem, Post
 
 EXIT_FAILED = 1  # a network refused or was unreachable, or a reminder did not fit; all recorded
 EXIT_SETUP = 2  # fix something first: plan, ledger, credentials, credits, settings, flags
 EXIT_ATTENTION = 3  # a post may have gone out just before a crash: `invoke settle` it
 README_SECTION = 'README, "Publishing and announcing"'
 LINK = re.compile(r"https?://")
+# What `invoke settle --posted` takes, per network: the address of the post as the network shows it.
+EXAMPLE_URLS = {
+    "twitter": "https://x.com/AkberPLB/status/1864000000000000000",
+    "facebook": "https://www.facebook.com/123456789_987654321",
+    "telegram": "https://t.me/akberplb/42",
+    "mastodon": "https://mastodon.social/@akberplb/113456789012345678",
+    "bluesky": "https://bsky.app/profile/akberplb.bsky.social/post/3kabcdefghi2x",
+    "email": "mid:<the Message-ID header of the e-mail in the list's archive>",
+}
 
 
 class PublishFailed(Exception):
@@ -44,6 +54,10 @@ class PublishFailed(Exception):
         self.code = code
 
 
+class NetworkFailed(PublishFailed):
+    """One network stopped (refused, unreachable, not baselined); the others carry on."""
+
+
 @dataclass(frozen=True)
 class Options:
     """How one command runs, as its flags say; `sleep` and `environ` are swapped out by tests."""
@@ -51,6 +65,7 @@ class Options:
     dry_run: bool = False
     max_posts: int | None = None
     retry_pending: bool = False
+    network: str | None = None  # only this network (its ledger name: twitter, mastodon, ...)
     sleep: Callable[[float], None] = time.sleep
     environ: Mapping[str, str] = field(default_factory=lambda: os.environ)
 
@@ -91,8 +106,27 @@ def _prepare(
         raise PublishFailed(str(error), EXIT_SETUP) from None
     except PlanError as error:
         raise PublishFailed(f"{command}: {error}", EXIT_SETUP) from None
+    if options.network is not None and options.network not in NETWORKS:
+        raise PublishFailed(
+            f"{command}: --network must be one of {', '.join(NETWORKS)}, not {options.network!r}",
+            EXIT_SETUP,
+        )
     now = settings.now().astimezone(settings.zone)
     return _Run(command, settings, plan, now, out, options)
+
+
+def _networks(run: _Run) -> list[Network]:
+    """The networks this run works on: those the settings choose, or the one --network names."""
+    networks = chosen(run.settings)
+    if run.options.network is None:
+        return networks
+    found = [network for network in networks if network.name == run.options.network]
+    if not found:
+        raise PublishFailed(
+            f"{run.command}: SOCIAL_PUBLISH['networks'] does not list {run.options.network}",
+            EXIT_SETUP,
+        )
+    return found
 
 
 def _ledger(run: _Run, create: bool = False) -> Ledger:
@@ -136,26 +170,34 @@ def _locked(run: _Run, dry_run: bool) -> Iterator[None]:
 
 
 def _sender(run: _Run, network: Network) -> send.Sender | None:
-    environ = run.options.environ
+    """The network's sender, or None for a dry run; raises NetworkFailed when it is set up wrong.
+
+    Called only for networks whose secrets are set (or in a dry run).
+    """
     if run.options.dry_run:
         return None
-    missing = network.missing_credentials(environ)
-    if missing:
-        run.say(
-            f"{', '.join(missing)} not set, so this is a dry run for {network.title}: nothing is "
-            f"posted or recorded (setting up the secrets: {README_SECTION})"
-        )
-        return None
-    return network.connect(environ, run.settings.chapter)
+    try:
+        return network.connect(run.options.environ, run.settings.chapter)
+    except send.SendError as error:
+        raise NetworkFailed(f"{run.command}: {network.title}: {error}", EXIT_SETUP) from None
+
+
+def _skip_line(run: _Run, network: Network, missing: Sequence[str]) -> str:
+    where = f'README, "{network.setup}"' if network.setup else README_SECTION
+    return (
+        f"{', '.join(missing)} not set, so {network.title} is skipped: nothing is posted or "
+        f"recorded there (setting up the secrets: {where})"
+    )
 
 
 def _save(run: _Run, ledger: Ledger) -> None:
     ledger.save(run.plan.build)
 
 
-def _header(number: int, total: int, post: Post, limit: int) -> str:
-    reply = f", in reply to {post.reply_to}" if post.reply_to else ""
-    return f"[{number}/{total}] {post.describe()}{reply} ({post.weighted_length}/{limit})"
+def _header(number: int, total: int, post: Post, network: Network) -> str:
+    reply = f", in reply to {post.reply_to}" if post.reply_to and network.threads else ""
+    measured = f"{post.weighted_length}/{network.rules.limit}"
+    return f"[{number}/{total}] {post.describe()}{reply} ({measured})"
 
 
 def _report_pending(run: _Run, pending: Sequence[Record]) -> None:
@@ -205,7 +247,7 @@ def _publish(
             f"{_estimate(run, network, chosen)}; nothing is posted or recorded"
         )
         for number, post in enumerate(chosen, start=1):
-            run.out(f"\n{_header(number, len(chosen), post, network.rules.limit)}\n{post.text}")
+            run.out(f"\n{_header(number, len(chosen), post, network)}\n{post.text}")
         run.out("")
     else:
         for number, post in enumerate(chosen, start=1):
@@ -222,8 +264,8 @@ def _send(
     position: tuple[int, int, int],
 ) -> None:
     number, total, waiting = position
-    # The intent is on disk before the request: a crash after Twitter accepted the post leaves
-    # a pending record, and a pending record is never posted again without a person looking.
+    # The intent is on disk before the request: a crash after the network accepted the post
+    # leaves a pending record, and a pending record is never posted again without a person.
     record = ledger.begin(
         new_record(post.slug, network.name, post.kind, PENDING, post.state, run.now, post.change)
     )
@@ -235,8 +277,7 @@ def _send(
     try:
         sent = send.post_with_retries(
             sender,
-            post.text,
-            post.reply_to,
+            _message(run, post, network),
             run.settings.publish.retry_delays,
             run.options.sleep,
             on_retry,
@@ -249,10 +290,10 @@ def _send(
     except send.SendError as error:
         ledger.forget(record)  # the network said no: nothing went out
         _save(run, ledger)
-        raise PublishFailed(
+        raise NetworkFailed(
             _explain(run, error, post, network, (number, total, waiting)), _code(error)
         ) from None
-    settle_record(record, sent.post_id, sent.url, run.now)
+    settle_record(record, sent.post_id, sent.url, run.now, reply=sent.reply)
     try:
         _save(run, ledger)
     except OSError as error:
@@ -263,6 +304,45 @@ def _send(
             EXIT_ATTENTION,
         ) from None
     run.say(f"posted {post.describe()}: {sent.url}")
+
+
+def idempotency_key(run: _Run, post: Post, network: Network) -> str:
+    """The same for every attempt at one record's post: chapter, item, network, kind, state."""
+    identity = [
+        run.settings.chapter.domain,
+        post.slug,
+        network.name,
+        post.kind,
+        post.change or "",
+        *sorted(f"{key}={value}" for key, value in post.state.items()),
+    ]
+    return hashlib.sha256("\n".join(identity).encode()).hexdigest()[:32]
+
+
+def _message(run: _Run, post: Post, network: Network) -> send.Message:
+    """What the adapter gets: the text, and the class's link, card, calendar and thread."""
+    item = _item(run, post.slug)
+    card = item.card if item else {}
+    reply_to = None
+    if post.reply_to and network.threads:
+        reply_to = send.Reference(post.reply_to, dict(post.reply or {}))
+    return send.Message(
+        text=post.text,
+        link=item.url if item else "",
+        title=item.title if item else "",
+        description=card.get("description", ""),
+        image_path=card.get("image_path"),
+        image_url=card.get("image_url"),
+        ics=card["ics"].encode() if card.get("ics") else None,
+        reply_to=reply_to,
+        key=idempotency_key(run, post, network),
+        language=run.settings.language,
+        domain=run.settings.chapter.domain,
+    )
+
+
+def _item(run: _Run, slug: str) -> PlanItem | None:
+    return next((item for item in run.plan.items if item.slug == slug), None)
 
 
 def _code(error: send.SendError) -> int:
@@ -335,26 +415,55 @@ def _post_due(
 ) -> None:
     """On each network in turn: what is due against the ledger, then post it.
 
-    Every pending record of the network is listed, whatever its kind; they fail the run (exit 3)
-    until settled. `late_when_left`: posts that do not fit under the cap are reminders that will
-    come too late, which fails the run (exit 1) instead of quietly waiting.
+    A network that fails (refused, unreachable, not baselined) stops alone: the others still
+    post, and the run ends non-zero naming each one that failed. Every pending record of a
+    network is listed, whatever its kind; they fail the run (exit 3) until settled; a pending
+    record on one network never holds back another. `late_when_left`: posts that do not fit
+    under the cap are reminders that will come too late, which fails the run (exit 1).
     """
     attention: list[Record] = []
     late: list[Post] = []
-    for network in NETWORKS.values():
-        sender = _sender(run, network)
-        with _locked(run, sender is None):
-            ledger = _ledger(run)
-            posts = due(ledger, network)
-            pending = [r for r in ledger.pending() if r.network == network.name]
-            if run.options.retry_pending:
-                pending = _retry_or_drop(run, ledger, pending, posts)
-            _report_pending(run, pending)
-            left = _publish(run, ledger, posts, sender, network, cap)
+    failed: list[NetworkFailed] = []
+    dry_run = run.options.dry_run
+    for network in _networks(run):
+        # A network without its secrets is left out with one line; a dry run still shows its
+        # posts, unless the ledger has no history for it either (nobody set it up yet).
+        missing = network.missing_credentials(run.options.environ)
+        if missing and not dry_run:
+            run.say(_skip_line(run, network, missing))
+            continue
+        try:
+            sender = _sender(run, network)
+            with _locked(run, sender is None):
+                ledger = _ledger(run)
+                if missing and network.name not in ledger.networks:
+                    run.say(_skip_line(run, network, missing))
+                    continue
+                if missing:
+                    run.say(
+                        f"{', '.join(missing)} not set: a real run would skip {network.title}; "
+                        "its posts are shown all the same"
+                    )
+                if run.command == "announce":
+                    _check_started(run, ledger, network)
+                posts = due(ledger, network)
+                pending = [r for r in ledger.pending() if r.network == network.name]
+                if run.options.retry_pending:
+                    pending = _retry_or_drop(run, ledger, pending, posts)
+                _report_pending(run, pending)
+                left = _publish(run, ledger, posts, sender, network, cap)
+        except NetworkFailed as failure:
+            run.say(str(failure).removeprefix(f"{run.command}: "))
+            if not dry_run:  # a dry run shows what a real run would refuse, and posts nothing
+                failed.append(failure)
+            continue
         if left and late_when_left:
             late += left
         elif left:
-            run.say(f"{len(left)} more post(s) wait for the next run (at most {cap} per run)")
+            run.say(
+                f"{len(left)} more post(s) wait for the next run (at most {cap} per run)"
+                + (f" on {network.title}" if len(_networks(run)) > 1 else "")
+            )
         if sender is not None:
             attention += pending
     if late:
@@ -363,6 +472,8 @@ def _post_due(
             f"{len(late)} reminder(s) did not fit in this run (at most {cap}): {starts}. Run "
             "`invoke remind` again before they start, or raise SOCIAL_PUBLISH['max_reminders']"
         )
+    if failed:
+        raise _failures(run, failed)
     if attention:
         raise PublishFailed(
             f"{run.command}: {len(attention)} post(s) need settling by hand (see above)",
@@ -370,6 +481,32 @@ def _post_due(
         )
     if late and not run.options.dry_run:
         raise PublishFailed(f"{run.command}: {len(late)} reminder(s) not sent", EXIT_FAILED)
+
+
+def _failures(run: _Run, failed: Sequence[NetworkFailed]) -> PublishFailed:
+    """One failure as it was said; several as one line each. Setup problems rank first."""
+    code = max(failure.code for failure in failed)
+    if len(failed) == 1:
+        return PublishFailed(str(failed[0]), code)
+    lines = [str(failure).removeprefix(f"{run.command}: ") for failure in failed]
+    return PublishFailed(
+        f"{run.command}: {len(failed)} networks failed; the others posted:\n"
+        + "\n".join(f"- {line}" for line in lines),
+        code,
+    )
+
+
+def _check_started(run: _Run, ledger: Ledger, network: Network) -> None:
+    """Refuse a network the ledger has no history for: its first run would post everything."""
+    if network.name in ledger.networks:
+        return
+    raise NetworkFailed(
+        f"{run.command}: {network.title} has no records in {run.settings.publish.ledger_path} "
+        "yet, so everything on the site would count as new there. Run "
+        f"`invoke announce --baseline --network {network.name}` once: it records everything "
+        "current without posting; later runs post what is new",
+        EXIT_SETUP,
+    )
 
 
 def announce(
@@ -419,26 +556,34 @@ def remind(
 
 def _baseline(run: _Run) -> None:
     dry_run = run.options.dry_run
+    networks = _networks(run)
     with _locked(run, dry_run):
         ledger = _ledger(run, create=True)
+        several = len(networks) > 1
         records = [
             record
-            for network in NETWORKS.values()
+            for network in networks
             for record in plans.baseline_records(run.plan.items, ledger, run.now, network.name)
         ]
         _report_pending(run, ledger.pending())
         for record in records:
             state = record.state
             when = f" {state['start']} {state['status']}" if "start" in state else ""
-            run.say(f"baseline {record.describe()}{when}")
+            where = f" on {record.network}" if several else ""
+            run.say(f"baseline {record.describe()}{where}{when}")
+        names = ", ".join(network.title for network in networks)
         if dry_run:
-            run.say(f"dry run: {len(records)} item(s) would be recorded; nothing was written")
+            run.say(
+                f"dry run: {len(records)} item(s) would be recorded for {names}; nothing was "
+                "written"
+            )
             return
         ledger.records.extend(records)
+        ledger.started.update(network.name for network in networks)
         _save(run, ledger)
         run.say(
             f"recorded {len(records)} item(s) as already public in "
-            f"{run.settings.publish.ledger_path}; nothing was posted"
+            f"{run.settings.publish.ledger_path} for {names}; nothing was posted"
         )
 
 
@@ -473,7 +618,7 @@ def settle(
                     raise PublishFailed(
                         f"settle: '{posted_url}' is not the address of a post on "
                         f"{found.title if found else record.network}, like "
-                        "https://x.com/AkberPLB/status/1864000000000000000",
+                        f"{EXAMPLE_URLS.get(record.network, EXAMPLE_URLS['twitter'])}",
                         EXIT_SETUP,
                     )
                 settle_record(record, post_id, posted_url.strip(), settings.now())

@@ -1,6 +1,7 @@
 """Post texts from the class model: templates filled in, cut to fit, measured as the network does.
 
-Pure: the network's limit and length function come in as `TextRules` (networks/x.py has X's).
+Pure: the network's limit, length function and name come in as `TextRules` (each module in
+networks/ has its own).
 """
 
 from __future__ import annotations
@@ -17,9 +18,15 @@ from ..model import Chapter, ClassEvent, ClassStatus, Teacher
 ELLIPSIS = "…"
 # Placeholders a template may use; everything else is refused when the settings load.
 PLACEHOLDERS = frozenset(
-    {"title", "date", "time", "venue", "teachers", "note", "url", "hashtag", "account", "chapter"}
-)
+    {
+        "title", "date", "time", "venue", "teachers", "note", "url", "hashtag", "account",
+        "chapter", "summary",
+    }
+)  # fmt: skip
 KINDS = ("announcement", "cancelled", "postponed", "rescheduled", "reminder", "page")
+# Every network the kit can post to, by its key in the ledger ("twitter" is X: the key of the
+# first ledgers, never renamed). Settings name them; networks/ has one module each.
+NETWORK_NAMES = ("twitter", "facebook", "telegram", "mastodon", "bluesky", "email")
 
 TEMPLATES: dict[str, dict[str, str]] = {
     "id": {
@@ -51,9 +58,112 @@ TEMPLATES: dict[str, dict[str, str]] = {
     },
 }
 
-# Which free-text field gives way first, and how far: the note goes entirely, then venue and title
-# keep 40 characters, then co-teachers become "dkk.", and only then title and venue shrink to "…".
+# Networks whose posts differ from the common templates above. Telegram and Facebook have room
+# for the class's summary; an e-mail's first line is its subject and blank lines part its body.
+NETWORK_TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
+    "id": {
+        "telegram": {
+            "announcement": (
+                "Kelas baru {hashtag}: {title}\n{date}, {time}\nTempat: {venue}\n"
+                "Bersama {teachers}\n{summary}\nInfo & daftar: {url}"
+            ),
+        },
+        "facebook": {
+            "announcement": (
+                "Kelas baru: {title}\n{date}, {time}\nTempat: {venue}\nBersama {teachers}\n"
+                "{summary}\nInfo & daftar: {url} {hashtag}"
+            ),
+        },
+        "email": {
+            "announcement": (
+                "Kelas baru: {title} ({date})\n\n{summary}\n\n{date}, {time}\n"
+                "Tempat: {venue}\nBersama {teachers}\n\nInfo & daftar: {url}\n\n"
+                "Sampai jumpa di kelas!\n{chapter}"
+            ),
+            "cancelled": (
+                "DIBATALKAN: {title} ({date})\n\nKelas {title} pada {date}, {time} dibatalkan.\n"
+                "{note}\n\n{url}\n\n{chapter}"
+            ),
+            "postponed": (
+                "DITUNDA: {title} ({date})\n\nKelas {title} yang semula {date}, {time} ditunda; "
+                "jadwal baru menyusul.\n{note}\n\n{url}\n\n{chapter}"
+            ),
+            "rescheduled": (
+                "JADWAL BARU: {title} ({date})\n\n{date}, {time}\nTempat: {venue}\n\n{url}\n\n"
+                "{chapter}"
+            ),
+            "reminder": (
+                "Pengingat: {title} ({date}, {time})\n\n{date}, {time}\nTempat: {venue}\n"
+                "Bersama {teachers}\n\n{url}\n\nSampai jumpa!\n{chapter}"
+            ),
+            "page": "Halaman baru: {title}\n\n{url}\n\n{chapter}",
+        },
+    },
+    "en": {
+        "telegram": {
+            "announcement": (
+                "New class {hashtag}: {title}\n{date}, {time}\nVenue: {venue}\n"
+                "With {teachers}\n{summary}\nDetails: {url}"
+            ),
+        },
+        "facebook": {
+            "announcement": (
+                "New class: {title}\n{date}, {time}\nVenue: {venue}\nWith {teachers}\n"
+                "{summary}\nDetails: {url} {hashtag}"
+            ),
+        },
+        "email": {
+            "announcement": (
+                "New class: {title} ({date})\n\n{summary}\n\n{date}, {time}\nVenue: {venue}\n"
+                "With {teachers}\n\nDetails: {url}\n\nSee you there!\n{chapter}"
+            ),
+            "cancelled": (
+                "CANCELLED: {title} ({date})\n\n{title} on {date}, {time} is cancelled.\n"
+                "{note}\n\n{url}\n\n{chapter}"
+            ),
+            "postponed": (
+                "POSTPONED: {title} ({date})\n\n{title}, planned for {date}, {time}, is "
+                "postponed; a new date follows.\n{note}\n\n{url}\n\n{chapter}"
+            ),
+            "rescheduled": (
+                "NEW DATE: {title} ({date})\n\n{date}, {time}\nVenue: {venue}\n\n{url}\n\n{chapter}"
+            ),
+            "reminder": (
+                "Reminder: {title} ({date}, {time})\n\n{date}, {time}\nVenue: {venue}\n"
+                "With {teachers}\n\n{url}\n\nSee you there!\n{chapter}"
+            ),
+            "page": "New page: {title}\n\n{url}\n\n{chapter}",
+        },
+    },
+}
+
+
+def network_templates(
+    language: str,
+    common: Mapping[str, str],
+    overrides: Mapping[str, Mapping[str, str]],
+) -> dict[str, dict[str, str]]:
+    """Every network's templates: its own override, else its own default, else the common one.
+
+    A chapter's common templates (`common`, defaults already merged in) do not replace a
+    network's own default: an e-mail needs a subject line and paragraphs a post does not.
+    """
+    return {
+        network: {
+            kind: overrides.get(network, {}).get(kind)
+            or NETWORK_TEMPLATES[language].get(network, {}).get(kind)
+            or common[kind]
+            for kind in KINDS
+        }
+        for network in NETWORK_NAMES
+    }
+
+
+# Which free-text field gives way first, and how far: the summary and the note go entirely,
+# then venue and title keep 40 characters, then co-teachers become "dkk.", and only then title
+# and venue shrink to "…".
 SHRINK_STEPS: tuple[tuple[str, int], ...] = (
+    ("summary", 0),
     ("note", 0),
     ("venue", 40),
     ("title", 40),
@@ -80,10 +190,12 @@ class ComposeError(ValueError):
 
 @dataclass(frozen=True)
 class TextRules:
-    """How one network measures a post: the most it takes, and its way of counting."""
+    """How one network measures a post: the most it takes, its way of counting, and which of a
+    teacher's handles is a mention there."""
 
     limit: int
     length: Callable[[str], int]
+    network: str = "twitter"
 
 
 @dataclass(frozen=True)
@@ -158,13 +270,18 @@ def shorten(text: str, keep: int) -> str:
     return head.rstrip(" ,.;:-–—(/&") + ELLIPSIS
 
 
-def teacher_variants(teachers: Sequence[Teacher]) -> list[str]:
+def mention(teacher: Teacher, network: str) -> str | None:
+    """The teacher's handle on `network` as a mention ("@rina", "@rina@mastodon.social",
+    "@rina.bsky.social"), or None: a handle is a mention only on its own network."""
+    handle = teacher.handles.get(network)
+    return f"@{handle}" if handle else None
+
+
+def teacher_variants(teachers: Sequence[Teacher], network: str = "twitter") -> list[str]:
     """Teachers as "@handle" (or a name), from all of them down to the first one plus "dkk."."""
     # A handle is never cut: a shortened handle would mention somebody else.
     names = [
-        f"@{teacher.twitter}"
-        if teacher.twitter
-        else shorten(without_mentions(clean(teacher.name)), NAME_LIMIT)
+        mention(teacher, network) or shorten(without_mentions(clean(teacher.name)), NAME_LIMIT)
         for teacher in teachers
     ] or ["-"]
     variants = [_join(names)]
@@ -177,10 +294,18 @@ def _join(names: Sequence[str]) -> str:
 
 
 def render(template: str, fields: Mapping[str, str]) -> str:
-    """The template filled in; lines left empty (no status note) are dropped."""
-    text = template.format_map(fields)
-    lines = [line.rstrip() for line in text.split("\n")]
-    return unicodedata.normalize("NFC", "\n".join(line for line in lines if line.strip()))
+    """The template filled in; lines left empty (no status note) are dropped, blank lines the
+    template itself has (an e-mail's paragraphs) are kept, one at most in a row."""
+    lines: list[str] = []
+    for template_line in template.split("\n"):
+        line = template_line.format_map(fields).rstrip()
+        if line.strip():
+            lines.append(line)
+        elif not template_line.strip() and lines and lines[-1]:
+            lines.append("")
+    while lines and not lines[-1]:
+        lines.pop()
+    return unicodedata.normalize("NFC", "\n".join(lines))
 
 
 def template_problem(template: str) -> str | None:
@@ -208,13 +333,14 @@ def worst_case_length(template: str, chapter: Chapter, rules: TextRules, longest
         "title": ELLIPSIS,
         "venue": ELLIPSIS,
         "note": "",
+        "summary": "",
         # The shortest teachers get: the first one (a name cut to NAME_LIMIT) and "dkk.".
         "teachers": "x" * NAME_LIMIT + " dkk.",
         "date": "x" * 30,
         "time": "x" * 14,
         "url": longest_url,
         "hashtag": "#" + chapter.hashtag,
-        "account": "@" + chapter.twitter,
+        "account": account(chapter, rules.network),
         "chapter": clean(chapter.short_name),
     }
     return rules.length(render(template, fields))
@@ -226,17 +352,15 @@ def template_length_problems(
     rules: TextRules,
     network: str,
     longest_url: str,
-) -> list[str]:
-    """Templates whose fixed text leaves no room for a title on `network`, one line each;
-    `longest_url` is the longest address a class of this site can have."""
-    problems = []
+) -> dict[str, str]:
+    """Templates whose fixed text leaves no room for a title on `network`, by template name:
+    "X (Twitter): its fixed text weighs 290 of 280"; `longest_url` is the longest address a
+    class of this site can have."""
+    problems = {}
     for name, template in templates.items():
         length = worst_case_length(template, chapter, rules, longest_url)
         if length > rules.limit - 20:
-            problems.append(
-                f"social_publish: SOCIAL_PUBLISH['templates']['{name}'] leaves no room for the "
-                f"title on {network}: its fixed text weighs {length} of {rules.limit}; shorten it"
-            )
+            problems[name] = f"{network}: its fixed text weighs {length} of {rules.limit}"
     return problems
 
 
@@ -272,8 +396,8 @@ def fit(
 
 
 def _shortened(name: str, original: str, keep: int) -> str:
-    # A note cut to nothing disappears with its line; title and venue keep at least "…".
-    if name == "note" and keep == 0:
+    # A note or summary cut to nothing disappears with its line; title and venue keep "…".
+    if name in ("note", "summary") and keep == 0:
         return ""
     return shorten(original, keep)
 
@@ -325,7 +449,15 @@ def _first_fitting(
     return variants[-1]
 
 
-def class_fields(event: ClassEvent, chapter: Chapter, language: str) -> dict[str, str]:
+def account(chapter: Chapter, network: str) -> str:
+    """{account}: the chapter's X account on X; elsewhere "@AkberPLB" would mention a stranger
+    (or nobody), so the chapter's short name is written."""
+    return "@" + chapter.twitter if network == "twitter" else clean(chapter.short_name)
+
+
+def class_fields(
+    event: ClassEvent, chapter: Chapter, language: str, network: str = "twitter"
+) -> dict[str, str]:
     """Every placeholder's value for one class, in the chapter's language."""
     own = chapter.twitter
     return {
@@ -335,9 +467,10 @@ def class_fields(event: ClassEvent, chapter: Chapter, language: str) -> dict[str
         "venue": without_mentions(clean(event.venue.name), own),
         "teachers": "",
         "note": without_mentions(clean(event.status_note), own),
+        "summary": without_mentions(clean(event.summary), own),
         "url": event.url,
         "hashtag": "#" + chapter.hashtag,
-        "account": "@" + chapter.twitter,
+        "account": account(chapter, network),
         "chapter": clean(chapter.short_name),
     }
 
@@ -356,8 +489,8 @@ def compose_class(
     rules: TextRules,
 ) -> Composed:
     """The `kind` post (announcement, cancelled, postponed, rescheduled, reminder) for a class."""
-    fields = class_fields(event, chapter, language)
-    return fit(templates[kind], fields, rules, teacher_variants(event.teachers))
+    fields = class_fields(event, chapter, language, rules.network)
+    return fit(templates[kind], fields, rules, teacher_variants(event.teachers, rules.network))
 
 
 def compose_page(
@@ -369,7 +502,7 @@ def compose_page(
         title=without_mentions(clean(title), chapter.twitter),
         url=url,
         hashtag="#" + chapter.hashtag,
-        account="@" + chapter.twitter,
+        account=account(chapter, rules.network),
         chapter=clean(chapter.short_name),
     )
     return fit(templates["page"], fields, rules)

@@ -16,6 +16,8 @@ from typing import Any
 from ..model import Chapter
 
 VERSION = 2  # 2: records call the network's id `post_id` (version 1 said `tweet_id`)
+# Ledgers written before the kit had other networks knew only X, and every one began with X.
+FIRST_NETWORKS = ("twitter",)
 READABLE_VERSIONS = (1, 2)
 POSTED = "posted"
 PENDING = "pending"  # about to be sent: a crash right after leaves this behind on purpose
@@ -98,6 +100,9 @@ class Record:
     url: str | None = None
     posted_at: str | None = None
     duplicate: bool = False  # the network refused a duplicate: posted earlier, id unknown
+    # What a reply to this post needs besides its id (Bluesky: its uri and cid); stored only
+    # when there is something, so X's records read as they always did.
+    reply: dict[str, str] | None = None
 
     @classmethod
     def from_json(cls, data: Any, where: str) -> Record:
@@ -132,6 +137,7 @@ class Record:
             url=data.get("url"),
             posted_at=data.get("posted_at"),
             duplicate=bool(data.get("duplicate", False)),
+            reply=_reply(data.get("reply"), where),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -148,6 +154,8 @@ class Record:
         )
         if self.duplicate:
             data["duplicate"] = True
+        if self.reply:
+            data["reply"] = dict(self.reply)
         return data
 
     def describe(self) -> str:
@@ -158,6 +166,16 @@ class Record:
 RECORD_KEYS = ("slug", "network", "kind", "status", "recorded_at", "state")
 
 
+def _reply(value: Any, where: str) -> dict[str, str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, Mapping) or not all(
+        isinstance(key, str) and isinstance(text, str) for key, text in value.items()
+    ):
+        raise LedgerError(f"{where}: 'reply' must be an object of texts; restore it from git")
+    return dict(value)
+
+
 @dataclass
 class Ledger:
     """Every post (and baselined item) of one chapter, oldest first."""
@@ -166,12 +184,23 @@ class Ledger:
     chapter: dict[str, str]
     records: list[Record] = field(default_factory=list)
     updated_by: dict[str, str] | None = None
+    # Networks whose history is in the ledger (through a baseline or posts); a network not
+    # among them is refused until `invoke announce --baseline --network NAME` records it.
+    started: set[str] = field(default_factory=set)
     # The records as loaded and as last written: a run that changes nothing writes nothing, and
     # one that ends where it began (a post refused) leaves the file as it found it.
-    _loaded: tuple[list[dict[str, Any]], dict[str, str] | None] | None = field(
+    _loaded: tuple[Any, dict[str, str] | None] | None = field(
         default=None, repr=False, compare=False
     )
-    _written: list[dict[str, Any]] | None = field(default=None, repr=False, compare=False)
+    _written: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def networks(self) -> list[str]:
+        """Every network the ledger has started, sorted."""
+        return sorted(self.started | {record.network for record in self.records})
+
+    def _content(self) -> tuple[list[dict[str, Any]], list[str]]:
+        return [record.to_json() for record in self.records], self.networks
 
     @classmethod
     def load(cls, path: Path) -> Ledger | None:
@@ -205,8 +234,11 @@ class Ledger:
             not isinstance(updated_by, dict) or set(updated_by) != {"build_id", "built_at"}
         ):
             raise LedgerError(f"{path}: 'updated_by' must hold a build_id and a built_at")
-        ledger = cls(path, dict(chapter), loaded, updated_by)
-        as_stored = [record.to_json() for record in loaded]
+        networks = data.get("networks", list(FIRST_NETWORKS))
+        if not isinstance(networks, list) or not all(isinstance(n, str) for n in networks):
+            raise LedgerError(f"{path}: 'networks' must list network names; restore it from git")
+        ledger = cls(path, dict(chapter), loaded, updated_by, set(networks))
+        as_stored = ledger._content()
         ledger._loaded = (as_stored, updated_by)
         ledger._written = as_stored
         return ledger
@@ -217,21 +249,23 @@ class Ledger:
         `build` is the plan's build that changed it (kept in `updated_by`); None keeps the old
         one, for changes made by hand through `invoke settle`.
         """
-        records = [record.to_json() for record in self.records]
-        if records == self._written:
+        content = self._content()
+        if content == self._written:
             return False
-        if self._loaded is not None and records == self._loaded[0]:
+        if self._loaded is not None and content == self._loaded[0]:
             self.updated_by = self._loaded[1]  # back where it began: the file as it was
         elif build is not None:
             self.updated_by = {"build_id": build["build_id"], "built_at": build["built_at"]}
+        records, networks = content
         data = {
             "version": VERSION,
             "chapter": self.chapter,
             "updated_by": self.updated_by,
+            "networks": networks,
             "records": records,
         }
         atomic_write_json(self.path, data)
-        self._written = records
+        self._written = content
         return True
 
     def find(self, slug: str, kind: str, network: str, *, settled: bool = True) -> list[Record]:
@@ -307,12 +341,18 @@ def new_record(
 
 
 def settle(
-    record: Record, post_id: str | None, url: str | None, at: datetime, duplicate: bool = False
+    record: Record,
+    post_id: str | None,
+    url: str | None,
+    at: datetime,
+    duplicate: bool = False,
+    reply: Mapping[str, str] | None = None,
 ) -> None:
     """Mark a pending record as posted."""
     record.status = POSTED
     record.post_id = post_id
     record.url = url
     record.posted_at = at.isoformat()
+    record.reply = dict(reply) if reply else None
     # The network refused the text as a duplicate: an earlier attempt went out, id unknown.
     record.duplicate = duplicate

@@ -6,7 +6,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,9 @@ class PlanItem:
     texts: Mapping[str, Mapping[str, Composed]]  # network -> text name -> text
     # A class may be announced from this moment (its `Date:` before its start); None: at once.
     announce_from: str | None = None
+    # What a link card or an e-mail shows beside the text: description, image_path (the share
+    # image in the built site), image_url, ics (the class's calendar file).
+    card: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def is_class(self) -> bool:
@@ -67,6 +70,7 @@ class PlanItem:
             "title": self.title,
             "url": self.url,
             "announce_from": self.announce_from,
+            "card": dict(self.card),
             "state": dict(self.state),
             "texts": {
                 network: {name: asdict(text) for name, text in texts.items()}
@@ -87,6 +91,7 @@ class PlanItem:
                 for network, texts in data["texts"].items()
             },
             announce_from=data.get("announce_from"),
+            card=dict(data.get("card", {})),
         )
 
 
@@ -101,7 +106,8 @@ class Post:
     weighted_length: int
     state: Mapping[str, str]
     change: str | None = None  # cancelled | postponed | rescheduled, for updates
-    reply_to: str | None = None
+    reply_to: str | None = None  # the announcement's post id
+    reply: Mapping[str, str] | None = None  # what else a reply needs (Bluesky: uri and cid)
 
     def describe(self) -> str:
         """ "update (cancelled) desain-grafis", as shown in dry runs and messages."""
@@ -121,10 +127,12 @@ def class_item(
     event: ClassEvent,
     chapter: Chapter,
     language: str,
-    templates: Mapping[str, str],
+    templates: Mapping[str, Mapping[str, str]],
     networks: Iterable[Network],
+    card: Mapping[str, str] | None = None,
 ) -> PlanItem:
-    """A class with every text that may be posted about it, on every network."""
+    """A class with every text that may be posted about it, on every network (`templates`:
+    each network's own)."""
     names = ["announcement", compose.update_kind(event.status)]
     if event.status is ClassStatus.SCHEDULED:
         names.append("reminder")
@@ -132,7 +140,7 @@ def class_item(
         network.name: {
             # The update is stored under "update" whatever its template (cancelled, ...).
             ("update" if name == names[1] else name): compose.compose_class(
-                name, event, chapter, language, templates, network.rules
+                name, event, chapter, language, templates[network.name], network.rules
             )
             for name in names
         }
@@ -149,6 +157,7 @@ def class_item(
         state=class_state(event),
         texts=texts,
         announce_from=announce_from,
+        card={"description": compose.clean(event.summary), **(card or {})},
     )
 
 
@@ -157,7 +166,7 @@ def page_item(
     title: str,
     url: str,
     chapter: Chapter,
-    templates: Mapping[str, str],
+    templates: Mapping[str, Mapping[str, str]],
     networks: Iterable[Network],
 ) -> PlanItem:
     """A page of the site; only new pages are ever announced, when "page" is in kinds."""
@@ -169,7 +178,9 @@ def page_item(
         state={"title": title},
         texts={
             network.name: {
-                "announcement": compose.compose_page(title, url, chapter, templates, network.rules)
+                "announcement": compose.compose_page(
+                    title, url, chapter, templates[network.name], network.rules
+                )
             }
             for network in networks
         },
@@ -242,7 +253,15 @@ def due_posts(
         change = change_between(ledger.known_state(item.slug, network) or {}, item.state)
         if change:
             posts.append(
-                _post(item, network, "update", "update", change=change, reply_to=announced.post_id)
+                _post(
+                    item,
+                    network,
+                    "update",
+                    "update",
+                    change=change,
+                    reply_to=announced.post_id,
+                    reply=announced.reply,
+                )
             )
     by_slug = {item.slug: item for item in items}
     return sorted(posts, key=lambda post: _sort_key(post, by_slug))
@@ -256,7 +275,8 @@ def due_reminders(
     network: str,
     retry_pending: bool = False,
 ) -> list[Post]:
-    """One reminder per class starting within `hours` (again only if its start moved)."""
+    """One reminder per class starting within `hours` (again only if its start moved), on each
+    network the class was announced on (or baselined: followers there know of it)."""
     blocked = (
         set()
         if retry_pending
@@ -273,8 +293,18 @@ def due_reminders(
         if any(datetime.fromisoformat(r.state["start"]) == item.start for r in reminded):
             continue
         announced = ledger.announcement(item.slug, network)
-        reply_to = announced.post_id if announced else None
-        posts.append(_post(item, network, "reminder", "reminder", reply_to=reply_to))
+        if announced is None:
+            continue
+        posts.append(
+            _post(
+                item,
+                network,
+                "reminder",
+                "reminder",
+                reply_to=announced.post_id,
+                reply=announced.reply,
+            )
+        )
     return sorted(posts, key=lambda post: (post.state["start"], post.slug))
 
 
@@ -381,7 +411,9 @@ def make_plan(
     posts: list[Post] = []
     if ledger is not None:
         for network in networks:
-            posts += due_posts(items, ledger, now, settings.publish.kinds, network.name)
+            # A network the ledger has no history for posts nothing until its baseline.
+            if network.name in ledger.networks:
+                posts += due_posts(items, ledger, now, settings.publish.kinds, network.name)
     return Plan(
         build_id=build_id,
         built_at=built_at.isoformat(),

@@ -2,18 +2,55 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
 
 @dataclass(frozen=True)
+class Reference:
+    """An earlier post a new one answers: its id, and whatever else the network needs to reply
+    (Bluesky: the post's uri and cid)."""
+
+    post_id: str
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Message:
+    """Everything an adapter may use for one post; each network takes what it can show."""
+
+    text: str  # composed and measured for this network; for e-mail the first line is the subject
+    link: str  # the page the post is about; never cut from the text
+    title: str = ""
+    description: str = ""
+    image_path: str | None = None  # the class's share image in the built site, when there is one
+    image_url: str | None = None
+    ics: bytes | None = None  # the class's calendar file, attached to e-mails
+    reply_to: Reference | None = None  # the announcement an update or reminder answers
+    key: str = ""  # the same for every attempt at one record's post (Mastodon's Idempotency-Key)
+    language: str = ""  # the site's language ("id"), for networks that tag posts with one
+    domain: str = ""  # the chapter's domain, for e-mail Message-IDs
+
+    @property
+    def subject(self) -> str:
+        """An e-mail's subject: the text's first line."""
+        return self.text.split("\n", 1)[0]
+
+    @property
+    def body(self) -> str:
+        """An e-mail's body: the text after its first line."""
+        return self.text.split("\n", 1)[1] if "\n" in self.text else self.text
+
+
+@dataclass(frozen=True)
 class Sent:
-    """A confirmed post: its id on the network and its public address."""
+    """A confirmed post: its id on the network, its public address, and what a reply needs."""
 
     post_id: str
     url: str
+    reply: Mapping[str, str] = field(default_factory=dict)
 
 
 class SendError(Exception):
@@ -49,17 +86,16 @@ class Duplicate(SendError):
 
 
 class Sender(Protocol):
-    """One network: posts a text, optionally as a reply, and returns what it got back."""
+    """One network: posts a message, optionally as a reply, and returns what it got back."""
 
     network: str
 
-    def post(self, text: str, reply_to: str | None) -> Sent: ...
+    def post(self, message: Message) -> Sent: ...
 
 
 def post_with_retries(
     sender: Sender,
-    text: str,
-    reply_to: str | None,
+    message: Message,
     delays: Sequence[float],
     sleep: Callable[[float], None],
     on_retry: Callable[[Unavailable, float], None] = lambda error, delay: None,
@@ -67,7 +103,7 @@ def post_with_retries(
     """Post, retrying after server and network errors; every other error is final at once."""
     for delay in (*delays, None):
         try:
-            return sender.post(text, reply_to)
+            return sender.post(message)
         except Unavailable as error:
             if delay is None:
                 raise

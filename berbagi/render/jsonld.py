@@ -73,11 +73,7 @@ def event_jsonld(
             "name": chapter.name,
             "url": home_url,
         },
-        "performer": [
-            {"@type": "Person", "name": teacher.name}
-            | ({"sameAs": f"https://twitter.com/{teacher.twitter}"} if teacher.twitter else {})
-            for teacher in event.teachers
-        ],
+        "performer": [_person(teacher.name, teacher.profiles) for teacher in event.teachers],
         "isAccessibleForFree": True,
         "offers": {
             "@type": "Offer",
@@ -104,3 +100,15 @@ def event_jsonld(
             for partner in event.partners
         ]
     return data
+
+
+def _person(name: str, profiles: list[tuple[str, str]]) -> dict[str, Any]:
+    """A teacher; sameAs is one address, or a list when the teacher is on several networks."""
+    addresses = [address for _, address in profiles]
+    if not addresses:
+        return {"@type": "Person", "name": name}
+    return {
+        "@type": "Person",
+        "name": name,
+        "sameAs": addresses[0] if len(addresses) == 1 else addresses,
+    }

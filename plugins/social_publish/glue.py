@@ -17,6 +17,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from berbagi.glue import classes
+from berbagi.glue.output import final_output_of
 from berbagi.glue.state import schedule_of, site_settings
 from berbagi.publish.ledger import Ledger, LedgerError
 
@@ -91,18 +92,24 @@ class AnnouncePlanGenerator(Generator):  # type: ignore[misc]
         # reach this point, so local builds never pay for them.
         from berbagi.publish import plan
         from berbagi.publish.compose import ComposeError
-        from berbagi.publish.networks import NETWORKS
+        from berbagi.publish.networks import chosen
 
         settings = site_settings(self.settings)
         own = settings.publish
-        networks = list(NETWORKS.values())
+        networks = chosen(settings)
+        templates = own.network_templates
         schedule = schedule_of(self.context)
         items = []
         for event in schedule.upcoming if schedule else ():
             try:
                 items.append(
                     plan.class_item(
-                        event, settings.chapter, settings.language, own.templates, networks
+                        event,
+                        settings.chapter,
+                        settings.language,
+                        templates,
+                        networks,
+                        _card(settings, event, final_output_of(self.settings)),
                     )
                 )
             except ComposeError as error:  # logged: the build fails and writes no plan
@@ -112,7 +119,7 @@ class AnnouncePlanGenerator(Generator):  # type: ignore[misc]
             try:
                 items.append(
                     plan.page_item(
-                        page.slug, page.title, url, settings.chapter, own.templates, networks
+                        page.slug, page.title, url, settings.chapter, templates, networks
                     )
                 )
             except ComposeError as error:
@@ -131,6 +138,20 @@ class AnnouncePlanGenerator(Generator):  # type: ignore[misc]
             networks=networks,
         )
         plan.write(_partial(own.plan_path), content)
+
+
+def _card(settings: Any, event: Any, output: Path) -> dict[str, str]:
+    """What a link card or an e-mail shows beside a class's text: its share image (in the site
+    this build leaves in the output folder; read when a post is sent) and its calendar file."""
+    from berbagi.glue.share_images import class_image_path
+    from berbagi.render.ical import CalendarSite, render_class_calendar
+
+    image = class_image_path(event.slug)
+    return {
+        "image_path": str(output / image),
+        "image_url": settings.absolute_url(image),
+        "ics": render_class_calendar(event, CalendarSite.of(settings)).decode("utf-8"),
+    }
 
 
 def finish_build(pelican_object: Any) -> None:

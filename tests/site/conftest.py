@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import network_servers as servers
 import pytest
 import responses
+import respx
 
 from berbagi.glue import runner
 from berbagi.publish.networks.x import CREDENTIALS
@@ -30,14 +32,39 @@ def twitter():
 def site(tmp_path, site_settings, monkeypatch):
     """`site(content=None, now=FIXED_NOW, **social)`: a production build writing the plan.
 
-    Returns the settings, which `cli.announce` takes exactly as `invoke announce` does.
+    The chapter posts to X alone unless `networks` says otherwise. Returns the settings, which
+    `cli.announce` takes exactly as `invoke announce` does.
     """
     monkeypatch.delenv("BERBAGI_NOW", raising=False)
 
     def build(content: Path | None = None, now: str | None = None, **social) -> dict:
-        social = {"write_plan": True, "ledger": str(tmp_path / "announcements.json"), **social}
+        social = {
+            "write_plan": True,
+            "ledger": str(tmp_path / "announcements.json"),
+            "networks": ["twitter"],
+            **social,
+        }
         settings = site_settings(content, **({"now": now} if now else {}), SOCIAL_PUBLISH=social)
         runner.build(settings)
         return settings
 
     return build
+
+
+@pytest.fixture
+def networks(monkeypatch):
+    """Every network's variables set, pointing at intercepted or local servers that accept posts.
+
+    Returns a `networks.Networks`: what each server received, and the mocks to change answers.
+    """
+    monkeypatch.delenv("BERBAGI_NOW", raising=False)
+    with (
+        servers.smtp_server() as (mailbox, port),
+        responses.RequestsMock(assert_all_requests_are_fired=False) as http,
+        respx.mock(base_url=servers.BLUESKY, assert_all_called=False) as bluesky,
+    ):
+        environ = servers.environment(port)
+        for name, value in environ.items():
+            monkeypatch.setenv(name, value)
+        found = servers.Networks(http, bluesky, mailbox, environ)
+        yield found

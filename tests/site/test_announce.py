@@ -143,7 +143,7 @@ def test_dry_run_prints_exactly_the_posts_with_their_lengths(site, twitter, cred
     assert records(settings) == []
 
 
-def test_missing_credentials_mean_a_dry_run_with_a_notice(site, twitter, monkeypatch):
+def test_missing_credentials_skip_the_network_with_one_line(site, twitter, monkeypatch):
     for name in CREDENTIALS:
         monkeypatch.delenv(name, raising=False)
     settings = site()
@@ -151,10 +151,12 @@ def test_missing_credentials_mean_a_dry_run_with_a_notice(site, twitter, monkeyp
 
     lines = announce(settings)
 
-    assert lines[0].startswith(
+    assert lines == [
         "announce: TWITTER_API_KEY, TWITTER_API_SECRET, TWITTER_ACCESS_TOKEN, "
-        "TWITTER_ACCESS_TOKEN_SECRET not set, so this is a dry run"
-    )
+        "TWITTER_ACCESS_TOKEN_SECRET not set, so X (Twitter) is skipped: nothing is posted or "
+        'recorded there (setting up the secrets: README, "X (Twitter): what it costs, and the '
+        'credentials step by step")'
+    ]
     assert len(twitter.calls) == 0
     assert records(settings) == []
 
@@ -337,11 +339,11 @@ def test_baseline_records_the_current_site_and_nothing_is_posted(site, twitter, 
     lines = announce(settings, baseline=True)
     announce(settings)
 
-    assert lines[-1].startswith("announce: recorded 9 item(s) as already public")
+    assert lines[-1].startswith("announce: recorded 10 item(s) as already public")
     assert summary(settings) == [
         ("announcement", slug, "baseline", None)
         for slug in [*SAMPLE_UPCOMING, *(f"page:{p}" for p in ("aturan", "jadi-guru"))]
-        + ["page:kontak", "page:mitra", "page:tentang"]
+        + ["page:kontak", "page:mitra", "page:privasi", "page:tentang"]
     ]
     assert records(settings)[1]["state"]["status"] == "cancelled"
     assert len(twitter.calls) == 0
@@ -350,14 +352,14 @@ def test_baseline_records_the_current_site_and_nothing_is_posted(site, twitter, 
 def test_at_most_max_posts_per_run_and_the_rest_wait(site, twitter, credentials):
     settings = site(kinds=["class", "page"])
     empty_ledger(settings)
-    created(twitter, *(str(n) for n in range(101, 108)))
+    created(twitter, *(str(n) for n in range(101, 109)))
 
     first = announce(settings)
     second = announce(settings)
     announce(settings)
 
-    assert first[-1] == "announce: 4 more post(s) wait for the next run (at most 3 per run)"
-    assert second[-1] == "announce: 1 more post(s) wait for the next run (at most 3 per run)"
+    assert first[-1] == "announce: 5 more post(s) wait for the next run (at most 3 per run)"
+    assert second[-1] == "announce: 2 more post(s) wait for the next run (at most 3 per run)"
     assert [r["slug"] for r in records(settings)] == [
         "jurnalistik-foto",
         "kewirausahaan-sosial",
@@ -365,10 +367,11 @@ def test_at_most_max_posts_per_run_and_the_rest_wait(site, twitter, credentials)
         "page:jadi-guru",
         "page:kontak",
         "page:mitra",
+        "page:privasi",
         "page:tentang",
     ]
     assert posted(twitter)[2] == {"text": f"Halaman baru: Aturan Kelas\n{SITE}/aturan/ #AkberPLB"}
-    assert len(twitter.calls) == 7
+    assert len(twitter.calls) == 8
 
 
 def test_cancellation_is_posted_once_as_a_reply_to_the_announcement(site, twitter, credentials):

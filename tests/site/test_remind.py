@@ -19,7 +19,8 @@ EVENING_BEFORE = "2026-12-04T19:00:00+07:00"  # the sample's Jurnalistik Foto st
 
 def production_build(site_settings, tmp_path: Path, now: str) -> dict:
     ledger = tmp_path / "announcements.json"
-    settings = site_settings(now=now, SOCIAL_PUBLISH={"write_plan": True, "ledger": str(ledger)})
+    social = {"write_plan": True, "ledger": str(ledger), "networks": ["twitter"]}
+    settings = site_settings(now=now, SOCIAL_PUBLISH=social)
     runner.build(settings)
     return settings
 

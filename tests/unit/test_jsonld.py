@@ -88,3 +88,17 @@ def test_the_old_positional_call_still_works():
     }
     assert data["offers"]["validFrom"] == "2026-11-01T09:00:00+07:00"
     assert data["offers"]["availability"] == "https://schema.org/InStock"
+
+
+def test_a_teacher_on_several_networks_has_every_profile_in_same_as():
+    rina = Teacher("Rina Fotografer", "rina_foto", bluesky="rina.bsky.social")
+    budi = Teacher("Budi", mastodon="budi@mastodon.social")
+    event = replace(EVENT, teachers=(rina, budi, Teacher("Sari")))
+
+    performers = event_jsonld(event, CHAPTER, HOME, now=BEFORE)["performer"]
+
+    assert [performer.get("sameAs") for performer in performers] == [
+        ["https://twitter.com/rina_foto", "https://bsky.app/profile/rina.bsky.social"],
+        "https://mastodon.social/@budi",
+        None,
+    ]

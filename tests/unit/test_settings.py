@@ -108,6 +108,18 @@ def test_the_clock_is_read_only_when_asked_and_a_fixed_now_wins(monkeypatch):
             {"SOCIAL_PUBLISH": {"templates": {"remind": "{url}"}}},
             "social_publish: SOCIAL_PUBLISH['templates'] has an unknown template 'remind'",
         ),
+        (
+            {"SOCIAL_PUBLISH": {"templates": {"email": {"reminder": "Besok: {title}"}}}},
+            "social_publish: SOCIAL_PUBLISH['templates']['email']['reminder'] has no {url}",
+        ),
+        (
+            {"SOCIAL_PUBLISH": {"templates": {"mastodon": {"remind": "{url}"}}}},
+            "social_publish: SOCIAL_PUBLISH['templates']['mastodon'] has an unknown template",
+        ),
+        (
+            {"SOCIAL_PUBLISH": {"networks": ["twitter", "threads"]}},
+            "social_publish: SOCIAL_PUBLISH['networks'] must list some of twitter, facebook",
+        ),
         ({"TIMEZONE": "Asia/Palembang"}, "class_schedule: TIMEZONE 'Asia/Palembang'"),
         ({"DEFAULT_LANG": "fr"}, "class_schedule: DEFAULT_LANG 'fr'"),
         ({"CLASS_SCHEDULE": {"now": "besok"}}, "class_schedule: CLASS_SCHEDULE['now']"),
@@ -209,3 +221,17 @@ def test_class_page_patterns_that_cannot_work_are_refused_naming_the_setting(
 ):
     found = problems(ARTICLE_URL=url, ARTICLE_SAVE_AS=save_as)
     assert any(expected in line for line in found), found
+
+
+def test_a_network_template_applies_to_that_network_only():
+    social = {"templates": {"announcement": "Baru: {title} {url}", "bluesky": {"page": "{url}"}}}
+
+    found = load(SOCIAL_PUBLISH=social).publish
+
+    assert found.network_templates["twitter"]["announcement"] == "Baru: {title} {url}"
+    assert found.network_templates["bluesky"]["page"] == "{url}"
+    assert found.network_templates["twitter"]["page"] == found.templates["page"]
+    # The mailing list keeps its own default, with a subject line.
+    assert found.network_templates["email"]["announcement"].startswith("Kelas baru: {title}")
+    assert found.networks is None
+    assert load(SOCIAL_PUBLISH={"networks": ["email"]}).publish.networks == ("email",)

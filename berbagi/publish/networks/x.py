@@ -17,6 +17,7 @@ from ...model import Chapter
 from ..compose import TextRules
 from ..send import (
     Duplicate,
+    Message,
     NotAllowed,
     PaymentRequired,
     RateLimited,
@@ -29,7 +30,8 @@ from . import Network
 NAME = "twitter"  # the ledger's key for X since the first post; never renamed
 LIMIT = 280
 # requests-oauthlib and oauthlib log the API key and access token when signing a request at DEBUG
-# level; credentials must not reach any log, whatever level a run is debugged at.
+# level; credentials must not reach any log, whatever level a run is debugged at (networks/
+# quiets every client library; this module may be imported on its own).
 for _chatty in ("requests_oauthlib", "oauthlib"):
     logging.getLogger(_chatty).setLevel(logging.WARNING)
 # Environment variables (GitHub secrets in CI); their values are never printed or logged.
@@ -78,15 +80,16 @@ class TwitterSender:
         session.request = functools.partial(session.request, timeout=TIMEOUT_SECONDS)
         self._account = account
 
-    def post(self, text: str, reply_to: str | None) -> Sent:
+    def post(self, message: Message) -> Sent:
         """Create one tweet; translate tweepy's errors into the publisher's."""
+        reply_to = message.reply_to.post_id if message.reply_to else None
         try:
-            response = self._client.create_tweet(text=text, in_reply_to_tweet_id=reply_to)
+            response = self._client.create_tweet(text=message.text, in_reply_to_tweet_id=reply_to)
         except tweepy.TooManyRequests as error:
             reset = getattr(error, "reset_time", None)
             reset_at = datetime.fromtimestamp(reset, UTC) if reset else None
-            message = f"Twitter's rate limit was reached ({_reason(error)})"
-            raise RateLimited(message, reset_at) from None
+            said = f"Twitter's rate limit was reached ({_reason(error)})"
+            raise RateLimited(said, reset_at) from None
         except tweepy.TwitterServerError as error:
             raise Unavailable(f"Twitter answered {_reason(error)}") from None
         except tweepy.Unauthorized as error:
@@ -129,7 +132,8 @@ NETWORK = Network(
     name=NAME,
     title="X (Twitter)",
     credentials=CREDENTIALS,
-    rules=TextRules(LIMIT, weighted_length),
+    rules=TextRules(LIMIT, weighted_length, NAME),
     connect=_connect,
     post_id_from_url=post_id_from_url,
+    setup="X (Twitter): what it costs, and the credentials step by step",
 )

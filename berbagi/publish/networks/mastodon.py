@@ -1,0 +1,122 @@
+"""The Mastodon adapter: Mastodon.py's status_post with an application token, texts measured
+as Mastodon counts them (500 characters, every link 23, a remote mention by its user name)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+from ...model import Chapter
+from ..compose import TextRules
+from ..send import Message, NotAllowed, RateLimited, Rejected, Sent, Unavailable
+from . import Network
+
+NAME = "mastodon"
+LIMIT = 500  # the default of every Mastodon server; some allow more
+CREDENTIALS = ("MASTODON_API_BASE_URL", "MASTODON_ACCESS_TOKEN")
+TIMEOUT_SECONDS = 30
+POST_URL = re.compile(
+    r"^https?://[^/\s]+/(?:@[\w.]+(?:@[^/\s]+)?|web/statuses|users/\w+/statuses)/(?P<id>\d+)/?$"
+)
+
+
+def length(text: str) -> int:
+    """Mastodon's length: graphemes, with a link as 23 and @user@server as @user."""
+    from mastodon import Mastodon
+
+    return int(Mastodon.get_status_length(text))
+
+
+class MastodonSender:
+    """Posts statuses as the chapter's Mastodon account."""
+
+    network = NAME
+
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        from mastodon import Mastodon
+
+        self._client = Mastodon(
+            access_token=environ["MASTODON_ACCESS_TOKEN"].strip(),
+            api_base_url=environ["MASTODON_API_BASE_URL"].strip().rstrip("/"),
+            # "wait" (the default) would sleep through a rate limit inside the call, holding the
+            # announce lock; the publisher stops the network and says when to run again.
+            ratelimit_method="throw",
+            request_timeout=TIMEOUT_SECONDS,
+            version_check_mode="none",
+        )
+
+    def post(self, message: Message) -> Sent:
+        """Post one status; an update is a reply to the announcement (a thread)."""
+        import mastodon
+
+        reply_to = message.reply_to.post_id if message.reply_to else None
+        try:
+            status = self._client.status_post(
+                message.text,
+                in_reply_to_id=reply_to,
+                language=message.language or None,
+                # The server answers a repeated key with the status it already made (for an
+                # hour), so a retry after a lost answer posts nothing twice.
+                idempotency_key=message.key or None,
+            )
+        except mastodon.MastodonRatelimitError:
+            reset = self._client.ratelimit_reset
+            reset_at = datetime.fromtimestamp(reset, UTC) if reset else None
+            raise RateLimited("Mastodon's rate limit was reached (429)", reset_at) from None
+        except mastodon.MastodonServerError as error:
+            raise Unavailable(f"Mastodon answered {_reason(error)}") from None
+        except mastodon.MastodonUnauthorizedError as error:
+            raise NotAllowed(
+                f"Mastodon refused the access token ({_reason(error)}): make a new application "
+                "token with write:statuses and update MASTODON_ACCESS_TOKEN"
+            ) from None
+        except mastodon.MastodonNotFoundError as error:
+            raise NotAllowed(
+                f"Mastodon has no such address ({_reason(error)}): MASTODON_API_BASE_URL must be "
+                "the server's address, like https://mastodon.social"
+            ) from None
+        except mastodon.MastodonAPIError as error:
+            if _status(error) == 403:
+                raise NotAllowed(
+                    f"Mastodon refused to post ({_reason(error)}): the token needs the "
+                    "write:statuses scope"
+                ) from None
+            if _status(error) == 429:
+                raise RateLimited(f"Mastodon's rate limit was reached ({_reason(error)})") from None
+            raise Rejected(f"Mastodon refused the post ({_reason(error)})") from None
+        except mastodon.MastodonNetworkError as error:
+            raise Unavailable(f"no answer from Mastodon ({type(error).__name__})") from None
+        return Sent(str(status["id"]), str(status.get("url") or status.get("uri") or ""))
+
+
+def _status(error: Exception) -> int | None:
+    # Mastodon.py's API errors carry (message, status code, reason, server's error text).
+    code = error.args[1] if len(error.args) > 1 else None
+    return code if isinstance(code, int) else None
+
+
+def _reason(error: Exception) -> str:
+    details = [str(part) for part in error.args[1:4] if part]
+    return " ".join(details) or type(error).__name__
+
+
+def _connect(environ: Mapping[str, str], chapter: Chapter) -> MastodonSender:
+    return MastodonSender(environ)
+
+
+def post_id_from_url(url: str) -> str | None:
+    """The status's id in its address (https://mastodon.social/@akberplb/1134…), or None."""
+    found = POST_URL.match(url.strip())
+    return found["id"] if found else None
+
+
+NETWORK = Network(
+    name=NAME,
+    title="Mastodon",
+    credentials=CREDENTIALS,
+    rules=TextRules(LIMIT, length, NAME),
+    connect=_connect,
+    post_id_from_url=post_id_from_url,
+    setup="Mastodon",
+)
