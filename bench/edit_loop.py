@@ -7,7 +7,7 @@ its build is done ("done"). Ratios are taken per round (paired), and reported wi
 Resident memory of each watcher is read after every edit.
 
     .venv/bin/python bench/edit_loop.py --sizes 100 1000 --rounds 20
-    .venv/bin/python bench/edit_loop.py --sizes 1000 --rounds 100 --loops berbagi  # memory
+    .venv/bin/python bench/edit_loop.py --sizes 1000 --rounds 100 --loops berbagi --trace-memory
 """
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _start(name: str, content: Path, work: Path) -> Loop:
+def _start(name: str, content: Path, work: Path, trace_memory: bool = False) -> Loop:
     env = {**os.environ, "BERBAGI_NOW": BENCH_NOW, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
     output, cache = work / "output", work / "cache"
     if name == "berbagi":
@@ -134,7 +134,8 @@ def _start(name: str, content: Path, work: Path) -> Loop:
             f"--content={content}",
             f"--output={output}",
             f"--cache={cache}",
-            "--trace-memory",
+            # tracemalloc slows Python several times over: only for the memory run.
+            *(["--trace-memory"] if trace_memory else []),
         ]
         source = content / "classes"
     elif name == "pelican":
@@ -213,7 +214,9 @@ def _spread(values: list[float]) -> dict[str, float]:
     }
 
 
-def bench_size(size: int, rounds: int, loops: list[str], scratch: Path) -> dict[str, Any]:
+def bench_size(
+    size: int, rounds: int, loops: list[str], scratch: Path, trace_memory: bool = False
+) -> dict[str, Any]:
     """Start every loop on `size` classes, then run `rounds` interleaved one-line edits."""
     content = scratch / f"content-{size}"
     classes = generate(content, size)
@@ -226,7 +229,7 @@ def bench_size(size: int, rounds: int, loops: list[str], scratch: Path) -> dict[
             copy = work / "content"
             shutil.copytree(content, copy)
             began = time.perf_counter()
-            loop = _start(name, copy, work)
+            loop = _start(name, copy, work, trace_memory)
             running.append(loop)
             _wait_line(loop, began)
             time.sleep(STARTUP)  # pelican -r sets up its watcher only after the first build
@@ -322,6 +325,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--loops", nargs="+", choices=LOOPS, default=list(LOOPS))
     parser.add_argument("--results", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--trace-memory",
+        action="store_true",
+        help="also report the preview's tracemalloc bytes per edit (slows it several times)",
+    )
     args = parser.parse_args()
     loops = [name for name in args.loops if name != "hugo" or shutil.which("hugo")]
     if len(loops) < len(args.loops):
@@ -329,7 +337,7 @@ def main() -> None:
     args.results.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="berbagi-edit-loop-") as scratch:
         for size in args.sizes:
-            report = bench_size(size, args.rounds, loops, Path(scratch))
+            report = bench_size(size, args.rounds, loops, Path(scratch), args.trace_memory)
             path = args.results / f"edit-loop-{size}.json"
             path.write_text(json.dumps(report, indent=2), encoding="utf-8")
             print_report(report)

@@ -242,6 +242,10 @@ def apply_edit(state: State, source_path: str, output_path: str) -> list[str]:
         raise NeedsFullBuild("the site has translations")
     if any(settings.get(name) for name in ARCHIVE_SETTINGS):
         raise NeedsFullBuild("period archives are on")
+    if settings.get("ARTICLE_ORDER_BY", "reversed-date") not in ("reversed-date", "date"):
+        # Pelican's order then depends on what an edit may change; by date it cannot (a changed
+        # date is a full build).
+        raise NeedsFullBuild("articles are ordered by something other than their date")
     if settings.get("SOCIAL_PUBLISH", {}).get("write_plan"):
         raise NeedsFullBuild("a production build writes the announce plan")
     old = state.class_article(source_path)
