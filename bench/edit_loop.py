@@ -8,6 +8,7 @@ Resident memory of each watcher is read after every edit.
 
     .venv/bin/python bench/edit_loop.py --sizes 100 1000 --rounds 20
     .venv/bin/python bench/edit_loop.py --sizes 1000 --rounds 100 --loops berbagi --trace-memory
+    .venv/bin/python bench/edit_loop.py --sizes 1000 --loops berbagi before --before-root DIR
 """
 
 from __future__ import annotations
@@ -34,10 +35,11 @@ from generate import BENCH_NOW, generate
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 RESULTS = BENCH / "results"
-LOOPS = ("berbagi", "pelican", "hugo")
+LOOPS = ("berbagi", "pelican", "hugo", "before")
 DONE_LINE = {
     "berbagi": re.compile(r"^preview: (incremental|full) build"),
     "pelican": re.compile(r"Done: Processed"),
+    "before": re.compile(r"Done: Processed"),
     "hugo": re.compile(r"^(Total|Built) in \d+ ms"),
 }
 POLL = 0.005  # how often the edited page is read
@@ -124,7 +126,9 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _start(name: str, content: Path, work: Path, trace_memory: bool = False) -> Loop:
+def _start(
+    name: str, content: Path, work: Path, trace_memory: bool = False, before: Path | None = None
+) -> Loop:
     env = {**os.environ, "BERBAGI_NOW": BENCH_NOW, "PYTHONUNBUFFERED": "1", "COLUMNS": "200"}
     output, cache = work / "output", work / "cache"
     if name == "berbagi":
@@ -146,6 +150,25 @@ def _start(name: str, content: Path, work: Path, trace_memory: bool = False) -> 
             'TIMEZONE = "Asia/Jakarta"\n'
         )
         command = [sys.executable, "-m", "pelican", "-r", "-s", str(settings)]
+        source = content / "classes"
+    elif name == "before":
+        # What `invoke regenerate` ran before the preview: `pelican -r` with the kit's settings,
+        # on another checkout of the kit (--before-root), whose package is imported first.
+        assert before is not None, "--before-root is needed for the 'before' loop"
+        env["PYTHONPATH"] = str(before)
+        command = [
+            sys.executable,
+            "-m",
+            "pelican",
+            str(content),
+            "-r",
+            "-s",
+            str(before / "pelicanconf.py"),
+            "-o",
+            str(output),
+            "--cache-path",
+            str(cache),
+        ]
         source = content / "classes"
     else:
         site = work / "hugo"
@@ -215,7 +238,12 @@ def _spread(values: list[float]) -> dict[str, float]:
 
 
 def bench_size(
-    size: int, rounds: int, loops: list[str], scratch: Path, trace_memory: bool = False
+    size: int,
+    rounds: int,
+    loops: list[str],
+    scratch: Path,
+    trace_memory: bool = False,
+    before: Path | None = None,
 ) -> dict[str, Any]:
     """Start every loop on `size` classes, then run `rounds` interleaved one-line edits."""
     content = scratch / f"content-{size}"
@@ -229,7 +257,7 @@ def bench_size(
             copy = work / "content"
             shutil.copytree(content, copy)
             began = time.perf_counter()
-            loop = _start(name, copy, work, trace_memory)
+            loop = _start(name, copy, work, trace_memory, before)
             running.append(loop)
             _wait_line(loop, began)
             time.sleep(STARTUP)  # pelican -r sets up its watcher only after the first build
@@ -323,7 +351,12 @@ def main() -> None:
     )
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--rounds", type=int, default=20)
-    parser.add_argument("--loops", nargs="+", choices=LOOPS, default=list(LOOPS))
+    parser.add_argument("--loops", nargs="+", choices=LOOPS, default=list(LOOPS[:3]))
+    parser.add_argument(
+        "--before-root",
+        type=Path,
+        help="a checkout of the kit before the preview (e.g. `git archive 417c45d`), for 'before'",
+    )
     parser.add_argument("--results", type=Path, default=RESULTS)
     parser.add_argument(
         "--trace-memory",
@@ -337,7 +370,9 @@ def main() -> None:
     args.results.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="berbagi-edit-loop-") as scratch:
         for size in args.sizes:
-            report = bench_size(size, args.rounds, loops, Path(scratch), args.trace_memory)
+            report = bench_size(
+                size, args.rounds, loops, Path(scratch), args.trace_memory, args.before_root
+            )
             path = args.results / f"edit-loop-{size}.json"
             path.write_text(json.dumps(report, indent=2), encoding="utf-8")
             print_report(report)

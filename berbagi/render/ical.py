@@ -138,28 +138,33 @@ def event_bytes(event: ClassEvent, site: CalendarSite) -> bytes:
     return bytes(build_event(event, site).to_ical())
 
 
+@lru_cache(maxsize=8)
+def _timezone_bytes(zone: tzinfo) -> bytes:
+    # The same VTIMEZONE text opens every one of a thousand class files.
+    return bytes(_timezone_component(zone).to_ical())
+
+
 def _calendar(site: CalendarSite, uid: str) -> Calendar:
-    calendar = Calendar.new(prodid=PRODID, calscale="GREGORIAN", method="PUBLISH", uid=uid)
-    # The chapter's zone always travels with the file: times are never floating, and a calendar
-    # without classes yet still holds one component, as RFC 5545 requires.
-    calendar.add_component(_timezone_component(site.zone))
-    # Events carry times in the chapter's zone or UTC only, so no other VTIMEZONE is missing.
-    calendar.add_missing_timezones()
-    return calendar
+    # The chapter's zone (a VTIMEZONE) is added as text by _with_events; events carry times in
+    # that zone or UTC only, so no other VTIMEZONE is ever missing.
+    return Calendar.new(prodid=PRODID, calscale="GREGORIAN", method="PUBLISH", uid=uid)
 
 
 END_CALENDAR = b"END:VCALENDAR\r\n"
 
 
-def _with_events(calendar: Calendar, events: Iterable[bytes]) -> bytes:
-    """The calendar's text with these serialised VEVENTs after its own components.
+def _with_events(calendar: Calendar, zone: tzinfo, events: Iterable[bytes]) -> bytes:
+    """The calendar's text with the zone's VTIMEZONE and these VEVENTs as its components.
 
     icalendar writes a component's properties, then each subcomponent in turn, then its END
-    line; the events' own text spliced in before that END is what it would write for them.
+    line; the components' own text spliced in before that END is what it would write for them.
+    The chapter's zone always travels with the file: times are never floating, and a calendar
+    without classes yet still holds one component, as RFC 5545 requires.
     """
     head = bytes(calendar.to_ical())
     assert head.endswith(END_CALENDAR)
-    return b"".join((head[: -len(END_CALENDAR)], *events, END_CALENDAR))
+    parts = (head[: -len(END_CALENDAR)], _timezone_bytes(zone), *events, END_CALENDAR)
+    return b"".join(parts)
 
 
 def render_calendar(events: Iterable[ClassEvent], site: CalendarSite) -> bytes:
@@ -180,7 +185,7 @@ def render_calendar(events: Iterable[ClassEvent], site: CalendarSite) -> bytes:
     # Outlook reads the older X-PUBLISHED-TTL; RFC 7986 clients read REFRESH-INTERVAL.
     calendar.add("X-PUBLISHED-TTL", vDuration(site.refresh))
     calendar.add("X-WR-TIMEZONE", str(site.zone))
-    return _with_events(calendar, (event_bytes(event, site) for event in ordered))
+    return _with_events(calendar, site.zone, (event_bytes(event, site) for event in ordered))
 
 
 def render_class_calendar(event: ClassEvent, site: CalendarSite) -> bytes:
@@ -190,4 +195,4 @@ def render_class_calendar(event: ClassEvent, site: CalendarSite) -> bytes:
     separate calendar or subscription instead of adding one event to the user's own calendar.
     """
     calendar = _calendar(site, f"kalender-kelas-{event.slug}@{site.domain}")
-    return _with_events(calendar, [event_bytes(event, site)])
+    return _with_events(calendar, site.zone, [event_bytes(event, site)])
