@@ -150,3 +150,26 @@ def test_watch_builds_then_follows_edits(tmp_path, site_settings, content_dir):
     assert "Diawasi: " in (tmp_path / "served" / "kelas/jurnalistik-foto/index.html").read_text()
     assert "incremental build" in report.getvalue()
     preview.close()
+
+
+def test_livereload_reloads_after_a_written_step_and_never_after_an_invalid_edit(
+    tmp_path, site_settings, content_dir
+):
+    from berbagi.preview.serve import livereload_watcher
+
+    content = content_dir()
+    preview, report = _preview(tmp_path, site_settings, content)
+    preview.full_build()
+    watcher = livereload_watcher(preview)
+    assert watcher.examine() == (None, None)  # nothing changed: no reload
+    path = content / CLASS
+    good = path.read_text()
+    path.write_text(good.replace("Title: ", "Title: Muat Ulang: ", 1))
+    page, _ = watcher.examine()
+    # The step is over (its files written) before the reload is asked for.
+    assert page is not None and page.endswith(".html")
+    assert "Muat Ulang" in (tmp_path / "served" / "kelas/jurnalistik-foto/index.html").read_text()
+    path.write_text(good.replace("Start: 2026-12-05 14:00", "Start: besok"))
+    assert watcher.examine() == (None, None)  # the browser keeps the last good site
+    assert "jurnalistik-foto.md:3: start: 'besok'" in report.getvalue()
+    preview.close()
