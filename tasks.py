@@ -188,7 +188,7 @@ def preview(c):
 
 @task
 def livereload(c):
-    """Serve on http://localhost:8000 and rebuild and reload the browser on every change."""
+    """Serve on http://localhost:8000, update the site on each change, reload once written."""
     from livereload import Server
     from livereload.handlers import LiveReloadHandler
 
