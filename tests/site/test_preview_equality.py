@@ -1,9 +1,10 @@
 """The preview equals a clean full build after every edit: random edit sequences, byte for byte.
 
 Hypothesis drives the preview process through title changes, moves (to another time the same
-day, or to another year, which renames the file), cancellations, new teachers, renamed venues,
-new and deleted files, page edits, saves without a change and invalid edits. After each step the
-served folder is compared with a clean build of the same content in another folder.
+day, or to another year, which renames the file), cancellations and drafts, new teachers, renamed
+venues, new tags, new and deleted files, page edits, saves without a change and invalid edits.
+After each step the served folder is compared with a clean build of the same content in another
+folder.
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ class ClassFile:
     teachers: tuple[str, ...]
     status: str = ""
     body: str = "Uraian kelas."
+    tags: str = ""
 
     def name(self, slug: str) -> str:
         return f"{self.start:%Y-%m-%d}-{slug}.md"
@@ -77,6 +79,8 @@ class ClassFile:
         ]
         if self.status:
             lines += [f"Status: {self.status}", "Status_Note: Gurunya sakit."]
+        if self.tags:
+            lines.append(f"Tags: {self.tags}")
         return "\n".join(lines) + f"\n\n{self.body}\n"
 
 
@@ -199,7 +203,8 @@ class PreviewMachine(RuleBasedStateMachine):
     def set_status(self, data):
         slug = data.draw(st.sampled_from(sorted(self.classes)))
         item = self.classes[slug]
-        statuses = [s for s in ("", "cancelled", "postponed", "scheduled") if s != item.status]
+        statuses = ("", "cancelled", "postponed", "scheduled", "draft")
+        statuses = [s for s in statuses if s != item.status]
         self._write(slug, replace(item, status=data.draw(st.sampled_from(statuses))))
         self._step()
 
@@ -233,6 +238,15 @@ class PreviewMachine(RuleBasedStateMachine):
             b for b in ("Uraian kelas.", "Dua paragraf.\n\nKedua.", "**Tebal**.") if b != item.body
         ]
         self._write(slug, replace(item, body=data.draw(st.sampled_from(bodies))))
+        self._step()
+
+    @precondition(lambda self: self.classes)
+    @rule(data=st.data())
+    def change_tags(self, data):
+        slug = data.draw(st.sampled_from(sorted(self.classes)))
+        item = self.classes[slug]
+        choices = [t for t in ("", "foto", "foto, menulis") if t != item.tags]
+        self._write(slug, replace(item, tags=data.draw(st.sampled_from(choices))))
         self._step()
 
     @precondition(lambda self: len(self.classes) < len(SLUGS))
