@@ -7,6 +7,7 @@ Started by bench/edit_loop.py; prints one line per step (the parent times them) 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 import tracemalloc
@@ -30,6 +31,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.trace_memory:
         tracemalloc.start()
+    # The bench ends the child with SIGTERM: leave through `finally`, removing the private folder.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     overrides = {"PATH": args.content, "CACHE_PATH": args.cache}
     preview = Preview(
         lambda: runner.load_settings(str(ROOT / "pelicanconf.py"), overrides),

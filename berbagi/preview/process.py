@@ -69,6 +69,7 @@ class Preview:
         watched: list[Path] | None = None,
         report: TextIO | None = None,
         echo_problems: bool = True,
+        workspace: Path | None = None,
     ) -> None:
         self.load_settings = load_settings
         self.output = Path(output).resolve()
@@ -82,7 +83,8 @@ class Preview:
         # Class files that failed to validate since the last good build: while only they change,
         # a step can still start from that build.
         self.invalid: set[Path] = set()
-        self.workspace = Path(tempfile.mkdtemp(prefix="berbagi-preview-"))
+        # The private copy of the site (and runner.build's staging folder beside it).
+        self.workspace = Path(tempfile.mkdtemp(prefix="berbagi-preview-", dir=workspace))
 
     def close(self) -> None:
         """Remove the private build folders."""

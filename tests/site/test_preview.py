@@ -26,7 +26,10 @@ def _bytes(folder: Path) -> dict[str, bytes]:
 def _preview(tmp_path, site_settings, content, **overrides):
     report = io.StringIO()
     preview = Preview(
-        lambda: site_settings(content, **overrides), tmp_path / "served", report=report
+        lambda: site_settings(content, **overrides),
+        tmp_path / "served",
+        report=report,
+        workspace=tmp_path,
     )
     return preview, report
 
@@ -97,6 +100,7 @@ def test_page_and_settings_changes_rebuild_everything(tmp_path, site_settings, c
         lambda: site_settings(content, SITENAME=current["name"]),
         tmp_path / "served",
         report=io.StringIO(),
+        workspace=tmp_path,
     )
     preview.full_build()
     page = content / "pages" / "tentang.md"

@@ -130,6 +130,7 @@ class PreviewMachine(RuleBasedStateMachine):
             lambda: _settings(self.site, "unused", "cache"),
             self.site / "served",
             report=self.report,
+            workspace=self.site,
         )
         self.references: dict[tuple, dict[str, bytes]] = {}
         self.last_kind = self.preview.full_build().kind
