@@ -31,9 +31,23 @@ def site_relative_path(source_path: str | os.PathLike[str], content_path: str | 
 class ClassFileReader(MarkdownReader):  # type: ignore[misc]
     """Reads class files with the kit's header rules; other Markdown files as Pelican does."""
 
+    _class_markdown: Markdown | None = None
+    _classes: Path | None = None
+
     def _classes_folder(self) -> Path:
-        settings = site_settings(self.settings)
-        return (settings.content_path / settings.schedule.content_folder).resolve()
+        if self._classes is None:
+            settings = site_settings(self.settings)
+            self._classes = (settings.content_path / settings.schedule.content_folder).resolve()
+        return self._classes
+
+    def _markdown(self) -> Markdown:
+        """One Markdown converter for every class body, reset between files: making one per
+        file (as Pelican does) costs more than converting a typical description."""
+        if self._class_markdown is None:
+            self._class_markdown = Markdown(**self.settings["MARKDOWN"])
+        else:
+            self._class_markdown.reset()
+        return self._class_markdown
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
         """The body's HTML and the metadata Pelican needs; the whole file under CLASS_FILE_KEY."""
@@ -47,8 +61,7 @@ class ClassFileReader(MarkdownReader):  # type: ignore[misc]
         parsed = classfile.read(Path(source_path).read_bytes(), shown)
         # A blank first line keeps Markdown's meta extension from reading the body's first lines
         # as fields ("Catatan: bawa laptop" is description here).
-        self._md = Markdown(**self.settings["MARKDOWN"])
-        content = self._md.convert("\n" + parsed.body) if parsed.body.strip() else ""
+        content = self._markdown().convert("\n" + parsed.body) if parsed.body.strip() else ""
         return content, self._metadata(parsed)
 
     def _metadata(self, parsed: classfile.ClassFile) -> dict[str, Any]:

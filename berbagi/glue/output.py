@@ -136,7 +136,8 @@ def _same_bytes(first: Path, second: Path) -> bool:
         return False
 
 
-def _remove(path: Path) -> None:
+def remove(path: Path) -> None:
+    """Delete a file or a whole folder."""
     if path.is_dir() and not path.is_symlink():
         shutil.rmtree(path)
     else:
@@ -182,7 +183,7 @@ def sync_tree(staging: Path, output: Path, keep: Iterable[str] = ()) -> int:
                 continue
             if relative in wanted:
                 continue
-            _remove(output / relative)
+            remove(output / relative)
             if name in subfolders:
                 subfolders.remove(name)
     return replaced

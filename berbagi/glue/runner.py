@@ -176,14 +176,33 @@ def _check(settings: dict[str, Any]) -> None:
     generator.generate_context()
 
 
+def _build_in_place(settings: dict[str, Any], final: Path) -> list[str]:
+    """The first build into an empty folder: no site to protect, so no staging folder to fill
+    and move (on a slow disk, making ~2,000 folders twice); a failure leaves no site at all."""
+    existed = final.exists()
+    try:
+        return _run(_build, {**settings, output.FINAL_OUTPUT: str(final)})
+    except BaseException:
+        if existed:
+            for entry in list(final.iterdir()):
+                output.remove(entry)
+        else:
+            shutil.rmtree(final, ignore_errors=True)
+        raise
+
+
 def build(settings: dict[str, Any]) -> list[str]:
     """Build the site; returns the warnings, raises BuildFailed after any error.
 
     Pelican writes into a staging folder beside the output folder; only a build that logged no
     error is moved into place (changed files only), so a failed build leaves the last good site
-    as it was, and a half-written site is never served or deployed.
+    as it was, and a half-written site is never served or deployed. Into an empty or missing
+    output folder (a first build, CI's fresh checkout) it writes directly, and a failure
+    empties the folder again.
     """
     final = Path(settings["OUTPUT_PATH"]).resolve()
+    if not final.exists() or not any(final.iterdir()):
+        return _build_in_place(settings, final)
     final.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.building-", dir=final.parent))
     staged = {**settings, "OUTPUT_PATH": str(staging), output.FINAL_OUTPUT: str(final)}

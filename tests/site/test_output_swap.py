@@ -85,3 +85,19 @@ def test_a_failed_build_does_not_spoil_the_next_ones_sitemap(build_site, content
     class_file.write_text(good, encoding="utf-8")
     sitemap = (build_site(content) / "sitemap.xml").read_text(encoding="utf-8")
     assert sitemap.count("<url>") > 10
+
+
+def test_a_failed_first_build_leaves_no_site(build_site, content_dir, tmp_path):
+    content = content_dir()
+    class_file = next((content / "classes").glob("2026-12-*.md"))
+    class_file.write_text(
+        class_file.read_text(encoding="utf-8").replace("Start: 2026", "Start: 2026-13"),
+        encoding="utf-8",
+    )
+    with pytest.raises(runner.BuildFailed):
+        build_site(content)
+    assert not (tmp_path / "output").exists()
+    (tmp_path / "output").mkdir()
+    with pytest.raises(runner.BuildFailed):
+        build_site(content)
+    assert list((tmp_path / "output").iterdir()) == []
