@@ -111,8 +111,11 @@ def _build(settings_file: str, **overrides) -> None:
 
 @task
 def clean(c):
-    """Remove the generated site."""
-    shutil.rmtree(ROOT / CONFIG["deploy_path"], ignore_errors=True)
+    """Remove the generated site (and the folder builds are staged in)."""
+    output = ROOT / CONFIG["deploy_path"]
+    shutil.rmtree(output, ignore_errors=True)
+    shutil.rmtree(output.with_name(f".{output.name}.building"), ignore_errors=True)
+    output.with_name(f".{output.name}.building.lock").unlink(missing_ok=True)
 
 
 @task

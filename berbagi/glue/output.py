@@ -8,7 +8,7 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +111,39 @@ class Fingerprints:
             logger.warning("berbagi: could not save %s: %s", self.path, error)
 
 
+class TextCache:
+    """Generated pieces of text kept between builds in the cache folder, by their inputs.
+
+    Like Fingerprints, keyed by a hash of the inputs' `repr` and the renderer's version; only the
+    pieces used by this build are saved again, so the file never outgrows the site.
+    """
+
+    def __init__(self, path: Path, version: str) -> None:
+        self.path = path
+        self.version = version
+        try:
+            loaded = json.loads(path.read_text(encoding="utf-8"))
+            self.previous: dict[str, str] = loaded if isinstance(loaded, dict) else {}
+        except (OSError, ValueError):
+            self.previous = {}
+        self.current: dict[str, str] = {}
+
+    def get(self, inputs: object, make: Callable[[], str]) -> str:
+        """The text made from `inputs` by an earlier build, or `make()` now."""
+        key = hashlib.sha256(repr((self.version, inputs)).encode()).hexdigest()
+        found = self.previous.get(key)
+        text = found if isinstance(found, str) else make()
+        self.current[key] = text
+        return text
+
+    def save(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.write_text(json.dumps(self.current, sort_keys=True), encoding="utf-8")
+        except OSError as error:  # only a missed speed-up, never a wrong file
+            logger.warning("berbagi: could not save %s: %s", self.path, error)
+
+
 def source_version(*files: Path, extra: str = "") -> str:
     """A hash of some source files and a library version: changes when the renderer changes."""
     digest = hashlib.sha256(extra.encode())
@@ -144,24 +177,35 @@ def remove(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
+def empty_files(folder: Path) -> None:
+    """Delete every file under `folder` but keep its folders, which are slow to make again."""
+    for parent, _, files in os.walk(folder):
+        for name in files:
+            Path(parent, name).unlink(missing_ok=True)
+
+
 def sync_tree(staging: Path, output: Path, keep: Iterable[str] = ()) -> int:
-    """Make `output` hold exactly what `staging` holds; returns how many files were replaced.
+    """Make `output` hold exactly the files `staging` holds; returns how many were replaced.
 
     A file with the same bytes is left alone, mtime and all, so a reloading browser, rsync and
     git see only real changes; the others are moved in one by one with an atomic rename.
+    Folders follow the files (an empty folder left in the staging tree is not copied).
     Top-level names in `keep` (Pelican's OUTPUT_RETENTION, such as .git) are never removed.
     """
     output.mkdir(parents=True, exist_ok=True)
     wanted: set[Path] = set()
     replaced = 0
-    for folder, subfolders, files in os.walk(staging):
+    for folder, _, files in os.walk(staging):
         relative_folder = Path(folder).relative_to(staging)
-        for name in subfolders:
-            wanted.add(relative_folder / name)
-            target = output / relative_folder / name
-            if target.exists() and not target.is_dir():
-                target.unlink()
-            target.mkdir(exist_ok=True)
+        if files:
+            wanted.update(relative_folder.parents)
+            wanted.add(relative_folder)
+            target_folder = output / relative_folder
+            if not target_folder.is_dir():
+                for parent in (*reversed(relative_folder.parents), relative_folder):
+                    if (output / parent).exists() and not (output / parent).is_dir():
+                        (output / parent).unlink()  # a file where a folder now is
+                target_folder.mkdir(parents=True, exist_ok=True)
         for name in files:
             relative = relative_folder / name
             wanted.add(relative)

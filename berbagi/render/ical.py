@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from functools import lru_cache
@@ -167,8 +167,15 @@ def _with_events(calendar: Calendar, zone: tzinfo, events: Iterable[bytes]) -> b
     return b"".join(parts)
 
 
-def render_calendar(events: Iterable[ClassEvent], site: CalendarSite) -> bytes:
-    """The subscription calendar: every class, upcoming and past, cancelled ones as CANCELLED."""
+def render_calendar(
+    events: Iterable[ClassEvent],
+    site: CalendarSite,
+    event_text: Callable[[ClassEvent, CalendarSite], bytes] = event_bytes,
+) -> bytes:
+    """The subscription calendar: every class, upcoming and past, cancelled ones as CANCELLED.
+
+    `event_text` serialises one VEVENT (a build may answer from its cache of earlier builds).
+    """
     ordered = sorted(events, key=lambda e: (e.start, e.slug))
     calendar = _calendar(site, f"kalender-kelas@{site.domain}")
     name = " ".join(clean_text(site.name).split())
@@ -185,7 +192,7 @@ def render_calendar(events: Iterable[ClassEvent], site: CalendarSite) -> bytes:
     # Outlook reads the older X-PUBLISHED-TTL; RFC 7986 clients read REFRESH-INTERVAL.
     calendar.add("X-PUBLISHED-TTL", vDuration(site.refresh))
     calendar.add("X-WR-TIMEZONE", str(site.zone))
-    return _with_events(calendar, site.zone, (event_bytes(event, site) for event in ordered))
+    return _with_events(calendar, site.zone, (event_text(event, site) for event in ordered))
 
 
 def render_class_calendar(event: ClassEvent, site: CalendarSite) -> bytes:

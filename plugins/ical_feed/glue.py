@@ -17,18 +17,25 @@ from berbagi import links
 from berbagi.glue import classes
 from berbagi.glue.output import (
     Fingerprints,
+    TextCache,
     previous_output_of,
     source_version,
     write_output,
 )
 from berbagi.glue.state import schedule_of, site_settings
 from berbagi.model import ClassEvent
-from berbagi.render.ical import CalendarSite, render_calendar, render_class_calendar
+from berbagi.render.ical import (
+    CalendarSite,
+    event_bytes,
+    render_calendar,
+    render_class_calendar,
+)
 from berbagi.urls import class_calendar_path, url_for
 
 logger = logging.getLogger(__name__)
 
 FINGERPRINTS_FILE = "ical_feed-fingerprints.json"
+EVENTS_FILE = "ical_feed-events.json"
 
 
 def _renderer_version() -> str:
@@ -48,10 +55,20 @@ class CalendarGenerator(Generator):  # type: ignore[misc]
         schedule = schedule_of(self.context)
         site = CalendarSite.of(settings)
         published = schedule.all if schedule else ()
-        write_output(self.output_path, settings.calendar.path, render_calendar(published, site))
+        # A VEVENT's text is most of calendar.ics's cost; unchanged events come from earlier builds.
+        version = _renderer_version()
+        events = TextCache(Path(self.settings["CACHE_PATH"]) / EVENTS_FILE, version)
+
+        def event_text(event: ClassEvent, site: CalendarSite) -> bytes:
+            text = events.get((event, site), lambda: event_bytes(event, site).decode("utf-8"))
+            return text.encode("utf-8")
+
+        calendar = render_calendar(published, site, event_text)
+        events.save()
+        write_output(self.output_path, settings.calendar.path, calendar)
         written = Fingerprints(
             Path(self.settings["CACHE_PATH"]) / FINGERPRINTS_FILE,
-            _renderer_version(),
+            version,
             previous_output_of(self.settings),
         )
         # Hidden classes have an add-to-calendar file too; only published ones are subscribed.

@@ -287,3 +287,23 @@ def test_a_rebuild_rewrites_only_the_ics_of_the_edited_class(content_dir, build_
     assert untouched.stat().st_mtime_ns == before[untouched]
     assert edited.stat().st_mtime_ns != before[edited]
     assert "SUMMARY:Baru: " in edited.read_text(encoding="utf-8")
+
+
+def test_a_rebuild_takes_unchanged_events_from_the_cache_and_redoes_a_changed_one(
+    build_site, content_dir, tmp_path
+):
+    content = content_dir()
+    first = (build_site(content) / "calendar.ics").read_bytes()
+    cached = tmp_path / "cache" / "ical_feed-events.json"
+    assert cached.is_file()
+    second = (build_site(content) / "calendar.ics").read_bytes()
+    assert second == first
+    class_file = next((content / "classes").glob("2026-12-*.md"))
+    text = class_file.read_text(encoding="utf-8")
+    title = re.search(r"^Title: (.+)$", text, re.M)
+    assert title is not None
+    class_file.write_text(text.replace(title[0], "Title: Judul Baru Sekali"), encoding="utf-8")
+    third = (build_site(content) / "calendar.ics").read_bytes()
+    summaries = [str(e["SUMMARY"]) for e in icalendar.Calendar.from_ical(third).walk("VEVENT")]
+    assert "Judul Baru Sekali" in summaries
+    assert title[1].strip() not in summaries
