@@ -66,26 +66,40 @@ def write_output(output_path: str | Path, relative_path: str, data: bytes) -> No
     target.write_bytes(data)
 
 
-class Fingerprints:
-    """Remembers what each output file was made from, so a rebuild rewrites only changed ones.
+class _CacheFile:
+    """A JSON object in the cache folder, keyed by hashes of a renderer's inputs (immutable model
+    objects and settings, by `repr`) and of a version string that changes with its code. Only
+    what this build used is saved again; a lost or unreadable file only costs redoing the work."""
 
-    A fingerprint is a hash of the renderer's inputs (immutable model objects and settings, by
-    `repr`) and of a version string that changes with the renderer's code. Kept in the cache
-    folder; a lost or unreadable file only costs a full rewrite.
-    """
-
-    def __init__(self, path: Path, version: str, previous_output: Path | None = None) -> None:
+    def __init__(self, path: Path, version: str) -> None:
         self.path = path
         self.version = version
-        self.previous_output = previous_output
         try:
-            self.previous = json.loads(path.read_text(encoding="utf-8"))
+            loaded = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            self.previous = {}
+            loaded = {}
+        self.previous: dict[str, str] = loaded if isinstance(loaded, dict) else {}
         self.current: dict[str, str] = {}
 
     def _digest(self, inputs: object) -> str:
         return hashlib.sha256(repr((self.version, inputs)).encode()).hexdigest()
+
+    def save(self) -> None:
+        """Keep what this build used for the next one."""
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.write_text(json.dumps(self.current, sort_keys=True), encoding="utf-8")
+        except OSError as error:  # only a missed speed-up, never a wrong file
+            logger.warning("berbagi: could not save %s: %s", self.path, error)
+
+
+class Fingerprints(_CacheFile):
+    """Remembers what each output file was made from, so a rebuild rewrites only changed ones
+    (by output path: the digest of the inputs it was made from)."""
+
+    def __init__(self, path: Path, version: str, previous_output: Path | None = None) -> None:
+        super().__init__(path, version)
+        self.previous_output = previous_output
 
     def unchanged(self, relative_path: str, inputs: object, output_path: str | Path) -> bool:
         """True when the file exists and was made from the same inputs last time."""
@@ -103,45 +117,17 @@ class Fingerprints:
     def record(self, relative_path: str, inputs: object) -> None:
         self.current[relative_path] = self._digest(inputs)
 
-    def save(self) -> None:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.path.write_text(json.dumps(self.current, sort_keys=True), encoding="utf-8")
-        except OSError as error:  # only a missed speed-up, never a wrong file
-            logger.warning("berbagi: could not save %s: %s", self.path, error)
 
-
-class TextCache:
-    """Generated pieces of text kept between builds in the cache folder, by their inputs.
-
-    Like Fingerprints, keyed by a hash of the inputs' `repr` and the renderer's version; only the
-    pieces used by this build are saved again, so the file never outgrows the site.
-    """
-
-    def __init__(self, path: Path, version: str) -> None:
-        self.path = path
-        self.version = version
-        try:
-            loaded = json.loads(path.read_text(encoding="utf-8"))
-            self.previous: dict[str, str] = loaded if isinstance(loaded, dict) else {}
-        except (OSError, ValueError):
-            self.previous = {}
-        self.current: dict[str, str] = {}
+class TextCache(_CacheFile):
+    """Generated pieces of text kept between builds (by the digest of their inputs: the text)."""
 
     def get(self, inputs: object, make: Callable[[], str]) -> str:
         """The text made from `inputs` by an earlier build, or `make()` now."""
-        key = hashlib.sha256(repr((self.version, inputs)).encode()).hexdigest()
+        key = self._digest(inputs)
         found = self.previous.get(key)
         text = found if isinstance(found, str) else make()
         self.current[key] = text
         return text
-
-    def save(self) -> None:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.path.write_text(json.dumps(self.current, sort_keys=True), encoding="utf-8")
-        except OSError as error:  # only a missed speed-up, never a wrong file
-            logger.warning("berbagi: could not save %s: %s", self.path, error)
 
 
 def source_version(*files: Path, extra: str = "") -> str:
