@@ -150,13 +150,14 @@ def decode(data: bytes, path: str) -> tuple[str | None, ValidationError | None]:
 def clean_value(text: str) -> str:
     """A header value without control characters or invisible breaks, trimmed; '' when nothing
     in it would show (a title of zero-width spaces is no title)."""
-    value = _CONTROLS_IN_VALUE.sub(" ", text).strip()
+    value = _CONTROLS_IN_VALUE.sub(" ", text)
     # Zero-width characters pasted around a title would reach the page and the posts.
-    while value and unicodedata.category(value[0]) in _EDGE_CATEGORIES:
-        value = value[1:].strip()
-    while value and unicodedata.category(value[-1]) in _EDGE_CATEGORIES:
-        value = value[:-1].strip()
-    return value
+    shown = [i for i, char in enumerate(value) if not _is_edge(char)]
+    return value[shown[0] : shown[-1] + 1] if shown else ""
+
+
+def _is_edge(char: str) -> bool:
+    return char.isspace() or unicodedata.category(char) in _EDGE_CATEGORIES
 
 
 def clean_body(text: str) -> str:

@@ -69,3 +69,8 @@ def test_utf16_cp1252_and_nul_bytes_are_named_with_what_to_do():
 def test_a_sentence_with_a_colon_is_not_offered_as_a_field_name():
     parsed = classfile.parse("Title: x\nIni kalimat biasa: lanjut\n", PATH)
     assert "is not a 'Field: value' line; if the description starts here" in str(parsed.problems[0])
+
+
+def test_a_pasted_run_of_invisible_characters_is_trimmed_in_linear_time():
+    parsed = classfile.parse("Title: " + "\u200b" * 200_000 + " Foto \u200b\n", PATH)
+    assert parsed.single("title") == "Foto"
