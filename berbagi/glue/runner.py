@@ -202,6 +202,22 @@ def _staging_folder(final: Path) -> Iterator[Path]:
             output.empty_files(kept)  # no second copy of the site left lying about
 
 
+def _refuse_an_output_that_holds_sources(settings: Mapping[str, Any], final: Path) -> None:
+    """A build leaves in the output folder only what it wrote: an OUTPUT_PATH that is, or
+    holds, the content or the cache folder would lose them."""
+    for key in ("PATH", "CACHE_PATH"):
+        value = settings.get(key)
+        if not value:
+            continue
+        source = Path(value).resolve()
+        if source == final or final in source.parents:
+            problem = (
+                f"OUTPUT_PATH: {final} holds {key} ({source}); a build replaces everything in "
+                "its output folder, so give it a folder of its own, like 'output'"
+            )
+            raise BuildFailed(problem, [problem], EXIT_SETTINGS)
+
+
 def _build_in_place(settings: dict[str, Any], final: Path) -> list[str]:
     """The first build into an empty folder: no site to protect, so no staging folder to fill
     and move (on a slow disk, making ~2,000 folders twice); a failure leaves no site at all."""
@@ -227,6 +243,7 @@ def build(settings: dict[str, Any]) -> list[str]:
     empties the folder again.
     """
     final = Path(settings["OUTPUT_PATH"]).resolve()
+    _refuse_an_output_that_holds_sources(settings, final)
     if not final.exists() or not any(final.iterdir()):
         return _build_in_place(settings, final)
     with _staging_folder(final) as staging:

@@ -101,3 +101,13 @@ def test_a_failed_first_build_leaves_no_site(build_site, content_dir, tmp_path):
     with pytest.raises(runner.BuildFailed):
         build_site(content)
     assert list((tmp_path / "output").iterdir()) == []
+
+
+def test_an_output_folder_that_holds_the_content_is_refused(site_settings, content_dir, tmp_path):
+    content = content_dir()
+    settings = site_settings(content, OUTPUT_PATH=str(tmp_path))
+    with pytest.raises(runner.BuildFailed) as failure:
+        runner.build(settings)
+    assert failure.value.code == runner.EXIT_SETTINGS
+    assert "holds PATH" in failure.value.problems[0]
+    assert (content / "classes").is_dir()
