@@ -22,8 +22,9 @@ from .classfile import ClassFile, from_metadata, is_invisible
 from .classfile import ValidationError as ValidationError
 from .classfile import parse as parse_class_file
 
-CLASS_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-FILE_NAME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>[a-z0-9]+(?:-[a-z0-9]+)*)\.md$")
+_SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"  # a class's address part, in a Slug line or a file name
+CLASS_SLUG = re.compile(rf"^{_SLUG}$")
+FILE_NAME = re.compile(rf"^(?P<date>\d{{4}}-\d{{2}}-\d{{2}})-(?P<slug>{_SLUG})\.md$")
 TWITTER_HANDLE = re.compile(r"^@?(?P<handle>[A-Za-z0-9_]{1,15})$")
 # A teacher's handles on the other networks: Mastodon's @user@server, and a Bluesky handle, which
 # is a domain name (atproto's handle syntax: at least two labels, the last not starting with a
@@ -47,7 +48,6 @@ EXAMPLE_DATE = "2026-11-20 10:00"
 # never cut, so it must leave room for the title on X even where X counts it letter by letter.
 MAX_SLUG = 60
 MAX_CLASS_SLUG = 40
-PELICAN_STATUSES = frozenset({"published", "hidden", "draft", "skip"})
 
 
 class ClassStatus(StrEnum):

@@ -15,6 +15,10 @@ from unidecode import unidecode
 QUARTER_TURNS = frozenset({5, 6, 7, 8})
 
 
+# What Pillow raises for a file it cannot read as a picture (OSError: truncated or unreadable).
+NOT_A_PICTURE = (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError)
+
+
 class PhotoError(Exception):
     """A photo that could not be turned into copies; the message says why."""
 
@@ -69,7 +73,7 @@ def unreadable_reason(source: Path) -> str | None:
     try:
         with Image.open(source) as image:
             image.size  # noqa: B018 (identifying the format reads the header)
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError):
+    except NOT_A_PICTURE:
         with source.open("rb") as file:
             head = file.read(16)
         if head[4:8] == b"ftyp" and head[8:12] in {b"heic", b"heix", b"mif1", b"msf1", b"hevc"}:
@@ -114,7 +118,7 @@ def make_variants(
     """
     try:
         variants, stale, upright, icc_profile = _decode(source, folder, stem, widths, kept)
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError) as error:
+    except NOT_A_PICTURE as error:
         raise UnreadablePhoto(f"could not be read as an image ({error})") from None
     if upright is None:
         return variants, []

@@ -35,6 +35,7 @@ from ..model import ClassEvent
 from ..schedule import Schedule
 from ..urls import url_for
 from . import classes, descriptions, share_images
+from .runner import ErrorCollector
 from .state import ARTICLES_KEY, SCHEDULE_KEY, schedule_of
 
 logger = logging.getLogger(__name__)
@@ -90,17 +91,6 @@ class State:
             if os.path.realpath(article.source_path) == wanted and getattr(article, "event", None):
                 return article
         return None
-
-
-class ErrorCounter(logging.Handler):
-    """Collects the messages of errors logged while it is attached."""
-
-    def __init__(self) -> None:
-        super().__init__(level=logging.ERROR)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
 
 
 class _QuietScheduleWarning(logging.Filter):
@@ -167,7 +157,7 @@ def _check_class(generator: Any, new: Any) -> tuple[ClassEvent, datetime]:
         dates=[new] if new.status == "published" else [],
     )
     quiet = _QuietScheduleWarning()
-    errors = ErrorCounter()
+    errors = ErrorCollector()
     logging.getLogger(classes.__name__).addFilter(quiet)
     logging.getLogger().addHandler(errors)
     try:

@@ -51,7 +51,9 @@ class BuildFailed(Exception):
         self.located = located or []  # the problems that name a file and line
 
 
-class _ErrorCounter(logging.Handler):
+class ErrorCollector(logging.Handler):
+    """Collects the messages of errors logged while it is attached."""
+
     def __init__(self) -> None:
         super().__init__(level=logging.ERROR)
         self.messages: list[str] = []
@@ -123,7 +125,7 @@ def _forget_plugins_of_earlier_builds(settings: Mapping[str, Any]) -> None:
 def _run(action: Callable[[dict[str, Any]], None], settings: dict[str, Any]) -> list[str]:
     _forget_earlier_builds()
     _forget_plugins_of_earlier_builds(settings)
-    errors, warnings = _ErrorCounter(), _WarningCollector()
+    errors, warnings = ErrorCollector(), _WarningCollector()
     root = logging.getLogger()
     root.addHandler(errors)
     root.addHandler(warnings)

@@ -159,7 +159,8 @@ class Preview:
 
     def apply(self, diff: Diff) -> Outcome:
         """One step for these changed sources: incremental when it is one class, else full."""
-        from ..glue.incremental import ErrorCounter, InvalidEdit, NeedsFullBuild, apply_edit
+        from ..glue.incremental import InvalidEdit, NeedsFullBuild, apply_edit
+        from ..glue.runner import ErrorCollector
 
         began = time.perf_counter()
         edited = set(diff.modified) | self.invalid
@@ -171,7 +172,7 @@ class Preview:
             return self.full_build(f"{len(edited)} files changed")
         path = next(iter(edited))
         step_ns = time.time_ns() - CLOCK_SLACK_NS
-        errors = ErrorCounter()
+        errors = ErrorCollector()
         logging.getLogger().addHandler(errors)
         try:
             removed = apply_edit(self.state, str(path), str(self.built))

@@ -15,7 +15,6 @@ from pelican import signals
 
 from berbagi import photos
 from berbagi.glue import classes
-from berbagi.glue.class_reader import site_relative_path
 from berbagi.glue.output import Fingerprints, previous_output_of, source_version
 from berbagi.glue.state import PHOTOS_KEY, schedule_of, site_settings
 from berbagi.model import ClassEvent, Photo
@@ -135,16 +134,9 @@ def resize_class_photos(generators: list[Any]) -> None:
         folder_url = f"{own.output_dir}/{event.slug}"
         names: dict[str, str] = {}
         for photo in event.photos:
+            # read_classes has already stopped the build for a photo that is missing, outside
+            # content/ or not a picture.
             source = (content / photo.path).resolve()
-            shown = site_relative_path(content / photo.path, settings.content_path)
-            if not source.is_relative_to(content) or not source.is_file():
-                logger.error(
-                    "class_photos: %s: photo '%s' not found; put the file at %s",
-                    event.source_path,
-                    photo.path,
-                    shown,
-                )
-                continue
             stem = photos.file_stem(photo.path)
             earlier = names.setdefault(stem, photo.path)
             if earlier != photo.path:
