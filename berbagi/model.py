@@ -25,6 +25,8 @@ from .classfile import parse as parse_class_file
 _SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"  # a class's address part, in a Slug line or a file name
 CLASS_SLUG = re.compile(rf"^{_SLUG}$")
 FILE_NAME = re.compile(rf"^(?P<date>\d{{4}}-\d{{2}}-\d{{2}})-(?P<slug>{_SLUG})\.md$")
+# `Status:` values that are about where Pelican lists a class, not about the class itself.
+VISIBILITY_STATUSES = frozenset({"draft", "hidden"})
 TWITTER_HANDLE = re.compile(r"^@?(?P<handle>[A-Za-z0-9_]{1,15})$")
 # A teacher's handles on the other networks: Mastodon's @user@server, and a Bluesky handle, which
 # is a domain name (atproto's handle syntax: at least two labels, the last not starting with a
@@ -507,7 +509,7 @@ def _parse_registration(found: _Collector) -> Registration:
 
 def _parse_status(found: _Collector) -> ClassStatus:
     text = found.single("status") or "scheduled"
-    if text.lower() in {"draft", "hidden"}:  # Pelican decides visibility; the class is scheduled
+    if text.lower() in VISIBILITY_STATUSES:  # Pelican decides visibility; the class is scheduled
         return ClassStatus.SCHEDULED
     try:
         return ClassStatus(text.lower())

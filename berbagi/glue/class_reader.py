@@ -16,7 +16,7 @@ from markdown import Markdown
 from pelican.readers import MarkdownReader
 
 from .. import classfile
-from ..model import CLASS_SLUG, parse_moment
+from ..model import CLASS_SLUG, VISIBILITY_STATUSES, parse_moment
 from .state import site_settings
 
 # The parsed file, kept in the article's metadata for the model (and Pelican's content cache).
@@ -74,7 +74,7 @@ class ClassFileReader(MarkdownReader):  # type: ignore[misc]
             "template": "class",
             # A class's own state (cancelled, postponed) is not Pelican's business; only a
             # draft or a hidden class changes where Pelican lists it.
-            "status": status if status in {"draft", "hidden"} else "published",
+            "status": status if status in VISIBILITY_STATUSES else "published",
         }
         # Unreadable or missing values are the model's to report; Pelican gets them only when
         # they are good (prepare_class_metadata fills in a date otherwise).
