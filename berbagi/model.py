@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
@@ -617,8 +617,21 @@ def _parse_moment(found: _Collector, name: str, zone: tzinfo) -> datetime | None
     return value if _plausible(found, name, value) else None
 
 
+# An announcement needs time to reach people: a `Date` still to come that leaves less than this
+# before `Start` is an organizer reading `Date` as the class's own date.
+MIN_NOTICE = timedelta(hours=48)
+WHAT_DATE_MEANS = (
+    "Date is when the class is announced (it appears on the site and is posted then), not when "
+    "it takes place"
+)
+
+
 def _parse_announced(
-    found: _Collector, start: datetime | None, zone: tzinfo, now: datetime | None
+    found: _Collector,
+    start: datetime | None,
+    zone: tzinfo,
+    now: datetime | None,
+    min_notice: timedelta,
 ) -> datetime | None:
     """The `Date:` of the file (when the class was announced), checked against start and now."""
     written = found.single("date")
@@ -627,20 +640,43 @@ def _parse_announced(
         return None
     if start is None:
         return announced
+    local_now = f"{now.astimezone(zone):%Y-%m-%d %H:%M}" if now is not None else EXAMPLE_DATE
     # Without a Date, feeds, the calendar and the JSON-LD would all say that an upcoming class
     # was announced on the day it starts.
     if now is not None and start > now and announced is None:
         found.error(
             "date",
-            f"missing; add the line 'Date: {now.astimezone(zone):%Y-%m-%d %H:%M}' "
-            "(when the class is announced) under the title",
+            f"missing; add the line 'Date: {local_now}' (when the class is announced) under the "
+            "title",
         )
         return None
-    if announced is not None and announced > start:
+    if announced is None:
+        return None
+    if announced > start:
         found.error(
             "date",
             f"{announced:%Y-%m-%d %H:%M} is after start {start:%Y-%m-%d %H:%M}; "
             "the announcement cannot come after the class",
+        )
+        return None
+    if announced == start:
+        found.error(
+            "date",
+            f"{announced:%Y-%m-%d %H:%M} is the class's start; {WHAT_DATE_MEANS}: write when it "
+            f"is announced, like 'Date: {local_now}' (a class recorded after it took place may "
+            "leave the line out)",
+        )
+        return None
+    # A Date still to come keeps the class hidden until then: this close to the start it would
+    # appear (and be announced) too late for anyone to come, or never before it starts.
+    if now is not None and announced > now and start - announced < min_notice:
+        hours = (start - announced) / timedelta(hours=1)
+        found.error(
+            "date",
+            f"{announced:%Y-%m-%d %H:%M} is only {hours:.0f} hours before start "
+            f"{start:%Y-%m-%d %H:%M}, and still to come; {WHAT_DATE_MEANS}: until then the class "
+            f"is on no page, in no calendar and in no post. Write when it is announced, at least "
+            f"{min_notice / timedelta(hours=1):.0f} hours before start, like 'Date: {local_now}'",
         )
         return None
     return announced
@@ -690,6 +726,7 @@ def build_class(
     default_duration: timedelta = timedelta(hours=2),
     *,
     now: datetime | None = None,
+    min_notice: timedelta = MIN_NOTICE,
 ) -> tuple[ClassEvent | None, list[ValidationError]]:
     """Validate one class file into a ClassEvent, or return every problem found in it.
 
@@ -697,7 +734,8 @@ def build_class(
     stands for a file holding exactly `metadata` (tests build classes from plain dicts). Of
     `metadata`, the build's own view of the file, only the tag names are used. `path` is shown
     in messages. `now` is the build's moment: with it, a class that has not started must have
-    its own `Date:` (None: no such check).
+    its own `Date:`, and a `Date:` still to come must leave `min_notice` before the start
+    (None: no such checks).
     """
     if isinstance(source, str):
         source = parse_class_file(source, path) if source else from_metadata(metadata, path)
@@ -721,7 +759,7 @@ def build_class(
             found.error("title", "missing; add 'Title: <what the class is called>'")
     start = _parse_start(found, zone, name_match["date"] if name_match else None)
     end = _parse_end(found, start, zone, default_duration) if start else None
-    announced = _parse_announced(found, start, zone, now)
+    announced = _parse_announced(found, start, zone, now, min_notice)
     modified = _parse_moment(found, "modified", zone)
     venue = _parse_venue(found)
     teachers = _parse_teachers(found)
@@ -771,24 +809,37 @@ def _as_aware(value: datetime | date | str, zone: tzinfo) -> datetime:
     return value.replace(tzinfo=zone) if value.tzinfo is None else value
 
 
-def find_duplicate_slugs(classes: Sequence[ClassEvent]) -> list[ValidationError]:
+def find_duplicate_slugs(
+    classes: Sequence[ClassEvent], announced_starts: Mapping[str, Collection[datetime]] = {}
+) -> list[ValidationError]:
     """Two class files that would share one URL (and one calendar UID).
 
-    The one announced first keeps its address, which is already in posts and calendars; the
-    later file is the one asked to change.
+    The one already in posts and calendars keeps its address and the other file is asked to
+    change. `announced_starts` holds, by slug, the starts the ledger recorded in its posts: the
+    file whose start (or a Previous_Start) is among them is the announced one, even when the
+    other records an older class added later. Without a record, the one announced first keeps it.
     """
+
+    def in_the_ledger(item: ClassEvent) -> bool:
+        starts = announced_starts.get(item.slug, ())
+        return any(moment in starts for moment in (item.start, *item.previous_starts))
+
     first_by_slug: dict[str, ClassEvent] = {}
     errors = []
-    for item in sorted(classes, key=lambda c: (c.announced, c.start, c.source_path)):
+    ordered = sorted(
+        classes, key=lambda c: (not in_the_ledger(c), c.announced, c.start, c.source_path)
+    )
+    for item in ordered:
         earlier = first_by_slug.setdefault(item.slug, item)
         if earlier is not item:
+            posted = ", which was announced" if in_the_ledger(earlier) else ""
             errors.append(
                 ValidationError(
                     item.source_path,
                     1,
                     "slug",
-                    f"'{item.slug}' is already the address of {earlier.source_path}; give this "
-                    f"class its own: rename this file, or add a line like "
+                    f"'{item.slug}' is already the address of {earlier.source_path}{posted}; "
+                    f"give this class its own: rename this file, or add a line like "
                     f"'Slug: {item.slug[: MAX_CLASS_SLUG - 5].rstrip('-')}-{item.start:%Y}'",
                 )
             )

@@ -4,10 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from itertools import groupby
 
 from .model import ClassEvent, Teacher, Venue
+
+# When .github/workflows/deploy.yml rebuilds the site every day (its cron, in UTC): the build that
+# publishes a class whose Date has come.
+DAILY_BUILD_UTC = time(12, 0)
+
+
+def first_daily_build_after(moment: datetime) -> datetime:
+    """The first daily build at or after `moment`, in `moment`'s own zone."""
+    utc = moment.astimezone(UTC)
+    build = datetime.combine(utc.date(), DAILY_BUILD_UTC, tzinfo=UTC)
+    if build < utc:
+        build += timedelta(days=1)
+    return build.astimezone(moment.tzinfo)
 
 
 @dataclass(frozen=True)

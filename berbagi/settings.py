@@ -43,6 +43,8 @@ SCHEDULE_DEFAULTS: dict[str, Any] = {
     "now": None,  # ISO date-time string; None means the real clock (BERBAGI_NOW overrides)
     "default_duration_minutes": 120,
     "monthly_promise_days": 30,
+    # A Date still to come must leave this many hours before Start (see model.MIN_NOTICE).
+    "min_notice_hours": 48,
 }
 CALENDAR_DEFAULTS: dict[str, Any] = {
     "path": "calendar.ics",  # the subscription calendar, relative to the site root
@@ -110,6 +112,7 @@ class ScheduleSettings:
     content_folder: str
     default_duration: timedelta
     monthly_promise_days: int
+    min_notice: timedelta
     fixed_now: datetime | None  # CLASS_SCHEDULE['now'] or BERBAGI_NOW; None: the real clock
 
 
@@ -376,6 +379,11 @@ def _schedule(problems: _Problems, raw: Mapping[str, Any], zone: ZoneInfo) -> Sc
         if not _whole_number(values[key], 1):
             problems.add(plugin, f"CLASS_SCHEDULE['{key}'] must be a positive whole number")
             values[key] = SCHEDULE_DEFAULTS[key]
+    if not _whole_number(values["min_notice_hours"], 0, 24 * 60):
+        problems.add(
+            plugin, "CLASS_SCHEDULE['min_notice_hours'] must be a whole number of hours, 0-1440"
+        )
+        values["min_notice_hours"] = SCHEDULE_DEFAULTS["min_notice_hours"]
     folder = values["path"]
     if not isinstance(folder, str) or not folder.strip("/") or ".." in folder.split("/"):
         problems.add(
@@ -386,6 +394,7 @@ def _schedule(problems: _Problems, raw: Mapping[str, Any], zone: ZoneInfo) -> Sc
         content_folder=folder.strip("/"),
         default_duration=timedelta(minutes=values["default_duration_minutes"]),
         monthly_promise_days=values["monthly_promise_days"],
+        min_notice=timedelta(hours=values["min_notice_hours"]),
         fixed_now=_fixed_now(problems, values["now"], zone),
     )
 

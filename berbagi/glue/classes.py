@@ -9,6 +9,7 @@ that decides which articles are classes; it hands them to the rest of the build 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import fnmatch
 import logging
@@ -31,7 +32,8 @@ from ..model import (
     photo_entries,
     photo_path_problem,
 )
-from ..schedule import Schedule
+from ..publish.ledger import Ledger, LedgerError
+from ..schedule import Schedule, first_daily_build_after
 from ..urls import url_for
 from . import descriptions, share_images, site_files, theme
 from .class_reader import CLASS_FILE_KEY, site_relative_path, use_class_reader
@@ -58,6 +60,32 @@ class ContentErrors(Exception):
         )
 
 
+class _KitReportsDuplicateSlugs(logging.Filter):
+    """Drops Pelican's own warnings about class files sharing a slug: they name the build
+    machine's absolute paths and come before the kit's message, which says which file keeps the
+    address (the announced one) and what to write in the other."""
+
+    # Pelican's messages (pelican.utils.get_original_items), before its arguments are filled in.
+    PELICAN_MESSAGES = ("There are %s items ", "There are %s original (not translated) items ")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.class_folder = ""  # absolute; set when a build starts
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message, args = str(record.msg), record.args
+        if not message.startswith(self.PELICAN_MESSAGES) or not isinstance(args, tuple | list):
+            return True
+        count = args[0] if args and isinstance(args[0], int) else 0
+        paths = [str(path) for path in args[len(args) - count :]] if count else []
+        inside = self.class_folder and paths
+        return not (inside and all(p.startswith(self.class_folder + "/") for p in paths))
+
+
+_DUPLICATE_SLUG_FILTER = _KitReportsDuplicateSlugs()
+logging.getLogger("pelican.utils").addFilter(_DUPLICATE_SLUG_FILTER)
+
+
 def _is_class_file(metadata: Mapping[str, Any]) -> bool:
     return metadata.get(CLASS_MARKER) == "class"
 
@@ -65,7 +93,9 @@ def _is_class_file(metadata: Mapping[str, Any]) -> bool:
 def check_settings_and_mark_classes(pelican_object: Any) -> None:
     """Fail at start-up, naming every bad key, rather than halfway through a build; tag class
     files so that the rest of the build knows them by one mark."""
-    folder = site_settings(pelican_object.settings).schedule.content_folder
+    site = site_settings(pelican_object.settings)
+    folder = site.schedule.content_folder
+    _DUPLICATE_SLUG_FILTER.class_folder = str((site.content_path / folder).resolve())
     extra = dict(pelican_object.settings.get("EXTRA_PATH_METADATA") or {})
     extra[folder] = {**extra.get(folder, {}), CLASS_MARKER: "class"}
     pelican_object.settings["EXTRA_PATH_METADATA"] = extra
@@ -151,6 +181,35 @@ def _photo_problems(parsed: classfile.ClassFile, content_path: Path) -> list[Val
     return problems
 
 
+def _announced_starts(ledger_path: Path) -> dict[str, set[datetime]]:
+    """By slug, every start the ledger's posts told followers (an unreadable ledger is
+    `invoke announce`'s to report; here it only settles which of two files keeps a slug)."""
+    try:
+        ledger = Ledger.load(ledger_path)
+    except LedgerError:
+        return {}
+    starts: dict[str, set[datetime]] = {}
+    for record in ledger.records if ledger else ():
+        with contextlib.suppress(KeyError, TypeError, ValueError):
+            starts.setdefault(record.slug, set()).add(datetime.fromisoformat(record.state["start"]))
+    return starts
+
+
+def _warn_of_dates_to_come(events: list[ClassEvent], files: dict[str, classfile.ClassFile]) -> None:
+    for event in events:
+        parsed = files[event.source_path]
+        appears = first_daily_build_after(event.announced)
+        logger.warning(
+            "%s:%d: date: %s is still to come; until then the class is on no page, in no "
+            "calendar and in no post; it appears, and is announced, with the first build after "
+            "it (at the latest the daily build on %s)",
+            event.source_path,
+            parsed.line_of("date"),
+            f"{event.announced:%Y-%m-%d %H:%M}",
+            f"{appears:%Y-%m-%d %H:%M}",
+        )
+
+
 def read_classes(generator: ArticlesGenerator) -> None:
     """Build the schedule from every class file, or stop the build listing every problem."""
     settings = site_settings(generator.settings)
@@ -159,6 +218,8 @@ def read_classes(generator: ArticlesGenerator) -> None:
     pages: dict[str, Any] = {}
     held: set[int] = set()
     errors: list[ValidationError] = []
+    to_come: list[ClassEvent] = []  # published once their Date has come
+    files: dict[str, classfile.ClassFile] = {}
     folder = settings.content_path / settings.schedule.content_folder
     errors.extend(_stray_files(folder, settings.content_path, generator.settings["IGNORE_FILES"]))
     for article in (*generator.articles, *generator.hidden_articles, *generator.drafts):
@@ -179,6 +240,7 @@ def read_classes(generator: ArticlesGenerator) -> None:
             settings.zone,
             settings.schedule.default_duration,
             now=now,
+            min_notice=settings.schedule.min_notice,
         )
         errors.extend(problems)
         if event is None:
@@ -192,11 +254,18 @@ def read_classes(generator: ArticlesGenerator) -> None:
         # draft and shown nowhere, so no page, feed, calendar or post carries a future date.
         status = "draft" if event.announced > now else article.status
         groups.setdefault(status, []).append(event)
+        if event.announced > now and article.status != "draft":
+            to_come.append(event)
+            files[event.source_path] = parsed
         if status == "draft":
             held.add(id(article))
         else:
             pages[event.slug] = article
-    errors.extend(find_duplicate_slugs([e for group in groups.values() for e in group]))
+    every_class = [event for group in groups.values() for event in group]
+    errors.extend(
+        find_duplicate_slugs(every_class, _announced_starts(settings.publish.ledger_path))
+    )
+    _warn_of_dates_to_come(to_come, files)
     if errors:
         errors.sort(key=lambda e: (e.path, e.line))
         for error in errors:

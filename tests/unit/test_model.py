@@ -205,8 +205,8 @@ def test_a_date_after_start_is_refused_at_its_line():
         f"{PATH}:9: date: 2026-12-06 10:00 is after start 2026-12-05 14:00; "
         "the announcement cannot come after the class"
     ]
-    event, errors = build_at(None, date="2026-12-05 14:00")  # the same moment is allowed
-    assert errors == [] and event.announced == event.start
+    event, errors = build_at(None, date="2026-12-04 14:00")  # before start: without a clock
+    assert errors == [] and event.announced < event.start
 
 
 def test_a_date_that_is_not_a_date_time_is_reported():
@@ -220,3 +220,52 @@ def test_a_date_that_is_not_a_date_time_is_reported():
 def test_any_date_gives_an_event_or_errors_never_an_exception(text, now):
     event, errors = build_at(now, date=text)
     assert (event is None) == bool(errors)
+
+
+# The Date trap: an organizer who reads `Date` as the class's own date.
+
+
+def test_a_date_equal_to_start_is_the_class_date_misread_and_says_what_date_means():
+    event, errors = build_at(NOW, date="2026-12-05 14:00")
+    assert event is None
+    assert [(e.line, e.field) for e in errors] == [(9, "date")]  # its own line
+    assert "is the class's start" in errors[0].message
+    assert "Date is when the class is announced" in errors[0].message
+    assert "'Date: 2026-11-28 09:00'" in errors[0].message
+
+
+@pytest.mark.parametrize(
+    "written", ["2026-12-05 10:00", "2026-12-04 14:01", "2026-12-05", "2026-12-03 15:00"]
+)
+def test_a_date_to_come_within_48_hours_of_start_is_an_error(written):
+    event, errors = build_at(NOW, date=written)
+    assert event is None
+    assert [e.field for e in errors] == ["date"]
+    assert "hours before start 2026-12-05 14:00, and still to come" in errors[0].message
+    assert "at least 48 hours before start" in errors[0].message
+
+
+def test_a_date_to_come_48_hours_or_more_before_start_is_accepted():
+    event, errors = build_at(NOW, date="2026-12-03 14:00")
+    assert errors == [] and event.announced == datetime(2026, 12, 3, 14, 0, tzinfo=JAKARTA)
+
+
+def test_a_late_announcement_already_made_is_accepted():
+    # Announced yesterday evening for today: late, but public already; nothing is lost.
+    now = datetime(2026, 12, 5, 9, 0, tzinfo=JAKARTA)
+    event, errors = build_at(now, date="2026-12-04 19:00")
+    assert errors == [] and event.announced == datetime(2026, 12, 4, 19, 0, tzinfo=JAKARTA)
+
+
+def test_the_notice_is_a_setting():
+    metadata = {**VALID, "date": "2026-12-05 10:00"}
+    event, errors = build_class(
+        metadata, PATH, source_of(metadata), JAKARTA, now=NOW, min_notice=timedelta(hours=2)
+    )
+    assert errors == [] and event is not None
+
+
+def test_a_past_class_with_its_start_as_date_is_still_refused():
+    now = datetime(2027, 1, 1, 9, 0, tzinfo=JAKARTA)
+    _, errors = build_at(now, date="2026-12-05 14:00")
+    assert [e.field for e in errors] == ["date"]

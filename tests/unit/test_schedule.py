@@ -1,10 +1,14 @@
 """The schedule: upcoming and past split at "now", the next class, and the monthly promise."""
 
+import re
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from berbagi.model import build_class
-from berbagi.schedule import Schedule
+from berbagi.schedule import DAILY_BUILD_UTC, Schedule, first_daily_build_after
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
@@ -71,3 +75,22 @@ def test_monthly_promise_warns_only_without_a_real_class_in_30_days():
         "no class is scheduled between 2026-11-28 and 2026-12-28; "
         "the chapter promises at least one class a month"
     )
+
+
+def test_the_daily_build_is_the_one_deploy_yml_schedules():
+    workflow = Path(__file__).resolve().parents[2] / ".github" / "workflows" / "deploy.yml"
+    minute, hour = re.search(r'cron: "(\d+) (\d+) \* \* \*"', workflow.read_text()).groups()
+    assert (int(hour), int(minute)) == (DAILY_BUILD_UTC.hour, DAILY_BUILD_UTC.minute)
+
+
+@pytest.mark.parametrize(
+    ("moment", "build"),
+    [
+        ("2026-12-10T10:00+07:00", "2026-12-10T19:00+07:00"),
+        ("2026-12-10T19:00+07:00", "2026-12-10T19:00+07:00"),
+        ("2026-12-10T20:00+07:00", "2026-12-11T19:00+07:00"),
+        ("2026-12-10T06:00+07:00", "2026-12-10T19:00+07:00"),
+    ],
+)
+def test_a_date_to_come_is_published_by_the_next_daily_build(moment, build):
+    assert first_daily_build_after(datetime.fromisoformat(moment)) == datetime.fromisoformat(build)
