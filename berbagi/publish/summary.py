@@ -27,7 +27,7 @@ ADDED, CHANGED, RENAMED, REMOVED = "added", "changed", "renamed", "removed"
 _ESCAPED = re.compile(r"([\\`*_\[\]|#!])")
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "~": "&#126;"}
 # "@name" or "@org/team" would notify on GitHub; a zero-width joiner after the @ stops that.
-_AT = re.compile(r"[@＠](?=\w)")
+_AT = re.compile(r"[@＠](?=\S)")
 ZWJ = "\u200d"
 
 
@@ -96,10 +96,9 @@ class PullRequestSummary:
 
 def text(value: object) -> str:
     """`value` as literal inline Markdown on one line: no formatting, link, tag or mention."""
-    one_line = " ".join(str(value).split())
+    one_line = _AT.sub(lambda found: found[0] + ZWJ, " ".join(str(value).split()))
     escaped = _ESCAPED.sub(r"\\\1", one_line)
-    escaped = "".join(_ENTITIES.get(char, char) for char in escaped)
-    return _AT.sub(lambda found: found[0] + ZWJ, escaped)
+    return "".join(_ENTITIES.get(char, char) for char in escaped)
 
 
 def code_block(content: str, info: str = "text") -> str:
