@@ -301,12 +301,14 @@ def gather(
         if not is_class_file(change.path):
             continue
         absolute = (top / change.path).resolve()
-        event = None
+        event, title = None, ""
         if change.change != REMOVED:
             event = found.get(absolute)
             if event is None and absolute.is_file():  # the check failed: read the file alone
                 shown = os.path.relpath(absolute, settings.site_folder)
-                event = read_class(settings, absolute.read_bytes(), shown)
+                data = absolute.read_bytes()
+                event = read_class(settings, data, shown)
+                title = classfile.read(data, shown).single("title")
         before = None
         if before_commit and change.change != ADDED:
             before = _base_class(settings, top, before_commit, change.old_path or change.path)
@@ -334,6 +336,7 @@ def gather(
                 upcoming=bool(event and event.start > now),
                 image=image,
                 image_note=note,
+                title=title,
             )
         )
     attached = False

@@ -55,6 +55,7 @@ class ClassChange:
     upcoming: bool = False
     image: ShareImage | None = None
     image_note: str = ""  # why there is no share image of its own
+    title: str = ""  # the Title line of a file that does not validate
 
 
 @dataclass(frozen=True)
@@ -227,7 +228,8 @@ def _classes_section(summary: PullRequestSummary) -> list[str]:
         path = text(change.path)
         if change.old_path:
             path = f"{text(change.old_path)} → {path}"
-        title = f"**{text(event.title)}**<br>{path}" if event else path
+        name = event.title if event else change.title
+        title = f"**{text(name)}**<br>{path}" if name else path
         page = "-"
         if change.event is not None and change.visibility in ("published", "hidden"):
             page = f"<{change.event.url}>"
@@ -289,7 +291,7 @@ def _posts_section(summary: PullRequestSummary) -> list[str]:
         reason = "failed" if summary.build.state == "failed" else "did not run"
         lines += [
             f"Unknown: the production build {reason}, so there is no announce plan. "
-            "Fix the problems below; the next push shows the posts.",
+            "Fix the problems above; the next push shows the posts.",
             "",
         ]
         return lines
@@ -471,7 +473,8 @@ def render(summary: PullRequestSummary) -> str:
     problems += [p for p in summary.build.problems if p not in problems]
     if problems:
         lines += ["### Problems", "", *problems_table(problems)]
-        lines.append("")
+        if lines[-1]:
+            lines.append("")
     lines += _classes_section(summary)
     lines += _posts_section(summary)
     lines += _images_section(summary)

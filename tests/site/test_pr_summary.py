@@ -282,6 +282,11 @@ def test_a_failed_check_blocks_and_tables_every_problem(repo, production):
     problems = table_rows(section(tree, "Problems"))
     assert problems[0][:3] == ["content/classes/2027-01-16-menulis-cerpen.md", "3", "start"]
     assert "is not a date-time" in problems[0][3]
+    classes = table_rows(section(tree, "Classes in this change"))
+    assert classes[0][1] == (
+        "Menulis Cerpen: dari Ide sampai Terbitcontent/classes/2027-01-16-menulis-cerpen.md"
+    )
+    assert classes[0][4] == "invalid (see Problems)"
     posts = section(tree, "What merging would post")
     assert posts[0].text_content().startswith("Unknown: the production build failed")
 
