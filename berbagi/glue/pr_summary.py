@@ -243,7 +243,9 @@ def _share_image(
     shown = os.path.relpath(path, settings.site_folder)
     if shown.startswith(".."):
         shown = str(path)
-    return ShareImage(shown, width, height, size, settings.absolute_url(relative)), ""
+    # With photos, a shared link shows the first of them; the share image is drawn all the same.
+    note = "shared links show its first photo instead" if event.photos else ""
+    return ShareImage(shown, width, height, size, settings.absolute_url(relative)), note
 
 
 def _by_path(settings: Settings, schedule: Schedule | None) -> dict[Path, ClassEvent]:

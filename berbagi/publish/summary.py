@@ -345,6 +345,8 @@ def _images_section(summary: PullRequestSummary) -> list[str]:
             lines.append(f"| {text(change.event.title)} | {note} | - | - |")
             continue
         size = f"{image.width} × {image.height} px, {image.size_bytes / 1024:.0f} KB"
+        if change.image_note:
+            size += f" ({text(change.image_note)})"
         lines.append(
             f"| {text(change.event.title)} | {text(image.path)} | {size} | {text(image.url)} |"
         )
