@@ -376,8 +376,10 @@ def _publishing(command: str, **flags: Any) -> None:
     }
 )
 def pr_summary(c, base="origin/main", output="", images=""):
-    """Summarise what merging this change does (classes, posts, share images, warnings) in
-    Markdown for the GitHub Actions job summary; run after `invoke preview`."""
+    """Write the pull request's job summary: classes, posts, share images, warnings (Markdown).
+
+    Run after `invoke preview`, whose build report and announce plan it reads.
+    """
     from berbagi.glue import pr_summary as gathering
     from berbagi.publish.summary import render
 

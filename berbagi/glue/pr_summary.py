@@ -12,7 +12,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -203,8 +203,6 @@ def read_class(settings: Settings, data: bytes, shown: str) -> ClassEvent | None
 
 
 def _with_url(settings: Settings, event: ClassEvent) -> ClassEvent:
-    from dataclasses import replace
-
     return replace(event, url=_page_url(settings, event)) if not event.url else event
 
 

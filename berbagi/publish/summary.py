@@ -387,10 +387,11 @@ def _class_warnings(summary: PullRequestSummary) -> Iterable[str]:
             summary.build.state == "passed"
             and not summary.announce_failure
             and event.slug not in posted
-            and change.change != ADDED
         ):
             yield (
-                f"{where}: nothing is posted about this change (only a new time, venue or "
+                f"{where}: no network posts it in this run (see What merging would post)."
+                if change.change == ADDED
+                else f"{where}: nothing is posted about this change (only a new time, venue or "
                 "status is announced, and only for a class announced before)."
             )
 
