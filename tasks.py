@@ -74,6 +74,26 @@ def _annotate(failure: runner.BuildFailed) -> None:
             print(f"::error::{_annotation(message)}")
 
 
+def _append_to_job_summary(markdown: str) -> bool:
+    """Add `markdown` to the GitHub Actions job summary, when there is one."""
+    path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not path:
+        return False
+    with open(path, "a", encoding="utf-8") as summary:
+        summary.write(markdown + "\n")
+    return True
+
+
+def _summarise_check(failure: runner.BuildFailed) -> None:
+    """On GitHub Actions, the check's problems as a table in the job summary too."""
+    if not _on_github_actions():
+        return
+    from berbagi.glue.pr_summary import problems_of
+    from berbagi.publish.summary import render_check_failure
+
+    _append_to_job_summary(render_check_failure(problems_of(failure)))
+
+
 def _raw_settings(settings_file: str, **overrides: Any) -> dict[str, Any]:
     """Pelican's settings from a file; a settings mistake ends the task with exit 2."""
     try:
@@ -98,15 +118,26 @@ def _failure_message(command: str, failure: runner.BuildFailed) -> str:
     return f"{command} failed: {failure}"
 
 
-def _build(settings_file: str, **overrides) -> None:
+def _build(settings_file: str, report: bool = False, **overrides) -> None:
+    """Build; `report`: leave the build's warnings and problems for `invoke pr-summary`."""
     _log_to_console()
     settings = _raw_settings(settings_file, **overrides)
+    report_file = None
+    if report:
+        from berbagi.glue import pr_summary
+
+        _, site = _site_settings(settings_file, **overrides)
+        report_file = pr_summary.report_path(site)
+        pr_summary.remove_build_report(report_file)
     try:
-        for warning in runner.build(settings):
-            del warning  # already printed by Pelican's log handler
+        warnings = runner.build(settings)  # already printed by Pelican's log handler
     except runner.BuildFailed as failure:
+        if report_file is not None:
+            pr_summary.write_build_report(report_file, failure=failure)
         _annotate(failure)
         raise Exit(_failure_message("build", failure), code=failure.code) from None
+    if report_file is not None:
+        pr_summary.write_build_report(report_file, warnings)
 
 
 @task
@@ -186,7 +217,7 @@ def reserve(c):
 @task
 def preview(c):
     """Build the production version of the site (absolute URLs)."""
-    _build(CONFIG["settings_publish"])
+    _build(CONFIG["settings_publish"], report=True)
 
 
 @task
@@ -219,6 +250,7 @@ def check(c, settings=""):
         warnings = runner.check(settings)
     except runner.BuildFailed as failure:
         _annotate(failure)
+        _summarise_check(failure)
         raise Exit(_failure_message("check", failure), code=failure.code) from None
     del warnings  # printed by the log handler as they happened
     print("check: every class file is valid")
@@ -334,6 +366,36 @@ def _publishing(command: str, **flags: Any) -> None:
         getattr(publishing, command)(settings, publishing.Options(**flags), **baseline)
     except publishing.PublishFailed as failure:
         raise Exit(str(failure), code=failure.code) from None
+
+
+@task(
+    help={
+        "base": "what the pull request is compared with, base...HEAD (default: origin/main)",
+        "output": "write the summary here (default: $GITHUB_STEP_SUMMARY, else print it)",
+        "images": "copy the changed classes' share images into this folder (for an artifact)",
+    }
+)
+def pr_summary(c, base="origin/main", output="", images=""):
+    """Write the pull request's job summary: classes, posts, share images, warnings (Markdown).
+
+    Run after `invoke preview`, whose build report and announce plan it reads.
+    """
+    from berbagi.glue import pr_summary as gathering
+    from berbagi.publish.summary import render
+
+    _log_to_console(one_line=True)
+    settings = _raw_settings(CONFIG["settings_publish"])
+    found = gathering.gather(
+        settings, base=base or None, images=Path(images).resolve() if images else None
+    )
+    markdown = render(found)
+    if output:
+        Path(output).write_text(markdown, encoding="utf-8")
+        print(f"pr-summary: written to {output}")
+    elif _append_to_job_summary(markdown):
+        print("pr-summary: added to the job summary")
+    else:
+        print(markdown, end="")
 
 
 DEPLOY_METHODS = {"ghp-import": {"branch", "remote", "cname", "message"}, "rsync": {"target"}}

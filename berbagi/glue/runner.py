@@ -26,9 +26,11 @@ from pelican.plugins import signals
 from pelican.settings import read_settings
 
 from ..classfile import ValidationError
+from ..schedule import Schedule
 from ..settings import SettingsError
 from . import output
 from .classes import ContentErrors
+from .state import schedule_of
 
 EXIT_CONTENT = 1  # a class file or the build itself has a problem
 EXIT_SETTINGS = 2  # a setting has to be fixed first
@@ -122,7 +124,7 @@ def _forget_plugins_of_earlier_builds(settings: Mapping[str, Any]) -> None:
                 signal.disconnect(receiver)
 
 
-def _run(action: Callable[[dict[str, Any]], None], settings: dict[str, Any]) -> list[str]:
+def _run(action: Callable[[dict[str, Any]], object], settings: dict[str, Any]) -> list[str]:
     _forget_earlier_builds()
     _forget_plugins_of_earlier_builds(settings)
     errors, warnings = ErrorCollector(), _WarningCollector()
@@ -164,7 +166,7 @@ def _build(settings: dict[str, Any]) -> None:
     Pelican(settings).run()
 
 
-def _check(settings: dict[str, Any]) -> None:
+def _check(settings: dict[str, Any]) -> Schedule | None:
     # Reading the articles runs the plugin's validation (article_generator_finalized) without
     # rendering or writing anything.
     pelican = Pelican(settings)
@@ -178,6 +180,7 @@ def _check(settings: dict[str, Any]) -> None:
         output_path=pelican.output_path,
     )
     generator.generate_context()
+    return schedule_of(generator.context)
 
 
 @contextlib.contextmanager
@@ -259,3 +262,11 @@ def build(settings: dict[str, Any]) -> list[str]:
 def check(settings: dict[str, Any]) -> list[str]:
     """Validate every class file without writing output; returns warnings, raises on errors."""
     return _run(_check, settings)
+
+
+def check_schedule(settings: dict[str, Any]) -> tuple[Schedule | None, list[str]]:
+    """Like `check`, and the schedule it read: every valid class with its page address (drafts
+    and classes whose Date is still to come included); raises BuildFailed on errors."""
+    found: list[Schedule | None] = []
+    warnings = _run(lambda checked: found.append(_check(checked)), settings)
+    return (found[0] if found else None), warnings

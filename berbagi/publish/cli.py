@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from .. import formatting
 from ..settings import Settings, SettingsError
@@ -71,6 +72,40 @@ class Options:
 
 
 @dataclass(frozen=True)
+class Cost:
+    """What a network charges for some posts (SOCIAL_PUBLISH['prices'])."""
+
+    total: float
+    currency: str
+    each: str  # "0.20 a post with a link"
+
+    def __str__(self) -> str:
+        return f"about {money(self.total)} {self.currency} ({self.each})"
+
+
+@dataclass(frozen=True)
+class NetworkOutcome:
+    """What one network would do in this run, as its dry run says: for the pull request summary.
+
+    `state` is "posts" (posts shown, maybe none), "skipped" (not set up: no secrets and no
+    history in the ledger; `message` names the README section on its secrets) or "refused" (a
+    real run would stop this network; `message` says why). `missing` names the secrets not set
+    where the run happens (none reach a pull request).
+    """
+
+    name: str
+    title: str
+    limit: int
+    state: str
+    message: str = ""
+    missing: tuple[str, ...] = ()
+    posts: tuple[Post, ...] = ()
+    waiting: int = 0  # due but beyond the cap: they go out on a later run
+    cost: Cost | None = None
+    pending: tuple[str, ...] = ()  # records left pending by a crash, described
+
+
+@dataclass(frozen=True)
 class _Run:
     command: str
     settings: Settings
@@ -78,9 +113,14 @@ class _Run:
     now: datetime
     out: Callable[[str], None]
     options: Options
+    observe: Callable[[NetworkOutcome], None] | None = None
 
     def say(self, message: str) -> None:
         self.out(f"{self.command}: {message}")
+
+    def saw(self, outcome: NetworkOutcome) -> None:
+        if self.observe is not None:
+            self.observe(outcome)
 
 
 def parse_cap(text: object) -> int | None:
@@ -96,7 +136,11 @@ def parse_cap(text: object) -> int | None:
 
 
 def _prepare(
-    settings: Settings, command: str, out: Callable[[str], None], options: Options
+    settings: Settings,
+    command: str,
+    out: Callable[[str], None],
+    options: Options,
+    observe: Callable[[NetworkOutcome], None] | None = None,
 ) -> _Run:
     parse_cap(options.max_posts)  # the same rule for a value given in code as on the command line
     try:
@@ -112,7 +156,7 @@ def _prepare(
             EXIT_SETUP,
         )
     now = settings.now().astimezone(settings.zone)
-    return _Run(command, settings, plan, now, out, options)
+    return _Run(command, settings, plan, now, out, options, observe)
 
 
 def _networks(run: _Run) -> list[Network]:
@@ -211,19 +255,25 @@ def _report_pending(run: _Run, pending: Sequence[Record]) -> None:
         )
 
 
-def _estimate(run: _Run, network: Network, posts: Sequence[Post]) -> str:
-    """ ", about 0.60 USD (0.20 a post with a link)" from SOCIAL_PUBLISH['prices']."""
-    price = run.settings.publish.prices.get(network.name)
+def estimate(settings: Settings, network: Network, posts: Sequence[Post]) -> Cost | None:
+    """What `posts` cost on `network` by SOCIAL_PUBLISH['prices'], or None where it is free."""
+    price = settings.publish.prices.get(network.name)
     if price is None:
-        return ""
+        return None
     linked = sum(1 for post in posts if LINK.search(post.text))
     total = linked * price.post_with_link + (len(posts) - linked) * price.post
-    each = [f"{_money(price.post_with_link)} a post with a link"] if linked else []
-    each += [f"{_money(price.post)} a post without"] if linked < len(posts) else []
-    return f", about {_money(total)} {price.currency} ({', '.join(each)})"
+    each = [f"{money(price.post_with_link)} a post with a link"] if linked else []
+    each += [f"{money(price.post)} a post without"] if linked < len(posts) else []
+    return Cost(total, price.currency, ", ".join(each))
 
 
-def _money(amount: float) -> str:
+def _estimate(run: _Run, network: Network, posts: Sequence[Post]) -> str:
+    """ ", about 0.60 USD (0.20 a post with a link)" from SOCIAL_PUBLISH['prices']."""
+    cost = estimate(run.settings, network, posts)
+    return f", {cost}" if cost else ""
+
+
+def money(amount: float) -> str:
     """0.2 as "0.20", 0.015 as "0.015": cents always, a third decimal when there is one."""
     text = f"{amount:.3f}"
     return text[:-1] if text.endswith("0") else text
@@ -438,6 +488,8 @@ def _post_due(
                 ledger = _ledger(run)
                 if missing and network.name not in ledger.networks:
                     run.say(_skip_line(run, network, missing))
+                    where = f'README, "{network.setup}"' if network.setup else README_SECTION
+                    run.saw(_outcome(network, "skipped", where, missing=tuple(missing)))
                     continue
                 if missing:
                     run.say(
@@ -452,8 +504,21 @@ def _post_due(
                     pending = _retry_or_drop(run, ledger, pending, posts)
                 _report_pending(run, pending)
                 left = _publish(run, ledger, posts, sender, network, cap)
+                shown = tuple(posts[:cap])
+                run.saw(
+                    _outcome(
+                        network,
+                        "posts",
+                        missing=tuple(missing),
+                        posts=shown,
+                        waiting=len(left),
+                        cost=estimate(run.settings, network, shown) if shown else None,
+                        pending=tuple(f"{r.describe()} ({r.recorded_at})" for r in pending),
+                    )
+                )
         except NetworkFailed as failure:
             run.say(str(failure).removeprefix(f"{run.command}: "))
+            run.saw(_outcome(network, "refused", str(failure).removeprefix(f"{run.command}: ")))
             if not dry_run:  # a dry run shows what a real run would refuse, and posts nothing
                 failed.append(failure)
             continue
@@ -481,6 +546,10 @@ def _post_due(
         )
     if late and not run.options.dry_run:
         raise PublishFailed(f"{run.command}: {len(late)} reminder(s) not sent", EXIT_FAILED)
+
+
+def _outcome(network: Network, state: str, message: str = "", **found: Any) -> NetworkOutcome:
+    return NetworkOutcome(network.name, network.title, network.rules.limit, state, message, **found)
 
 
 def _failures(run: _Run, failed: Sequence[NetworkFailed]) -> PublishFailed:
@@ -515,9 +584,13 @@ def announce(
     *,
     baseline: bool = False,
     out: Callable[[str], None] = print,
+    observe: Callable[[NetworkOutcome], None] | None = None,
 ) -> None:
-    """Post the announcements and updates due in the plan, at most max_posts, recording each."""
-    run = _prepare(settings, "announce", out, options)
+    """Post the announcements and updates due in the plan, at most max_posts, recording each.
+
+    `observe` is told, network by network, what the run decided (the pull request summary).
+    """
+    run = _prepare(settings, "announce", out, options, observe)
     if baseline:
         _baseline(run)
         return
@@ -533,6 +606,21 @@ def announce(
         )
 
     _post_due(run, due, options.max_posts or settings.publish.max_posts, late_when_left=False)
+
+
+def preview_announce(
+    settings: Settings, environ: Mapping[str, str] | None = None
+) -> tuple[list[NetworkOutcome], list[str], PublishFailed | None]:
+    """What `invoke announce --dry-run` would show, network by network, and its printed lines;
+    the failure that stopped it (no plan, no ledger, a plan out of date), if any."""
+    outcomes: list[NetworkOutcome] = []
+    lines: list[str] = []
+    options = Options(dry_run=True, environ=os.environ if environ is None else environ)
+    try:
+        announce(settings, options, out=lines.append, observe=outcomes.append)
+    except PublishFailed as failure:
+        return outcomes, lines, failure
+    return outcomes, lines, None
 
 
 def remind(
