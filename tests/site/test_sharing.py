@@ -202,7 +202,7 @@ def test_sitemap_lists_every_public_page_with_lastmod(sample_site):
 
 def test_robots_txt_names_the_sitemap(sample_site):
     assert (sample_site / "robots.txt").read_text(encoding="utf-8") == (
-        f"User-agent: *\nAllow: /\nSitemap: {SITE_URL}/sitemap.xml\n"
+        f"User-agent: *\nAllow: /\nDisallow: /admin/\nSitemap: {SITE_URL}/sitemap.xml\n"
     )
 
 
