@@ -342,6 +342,8 @@ def config(cms: CmsSettings, classes_folder: str, language: str) -> dict[str, An
         "media_folder": f"content/{IMAGES_FOLDER}",
         "public_folder": IMAGES_FOLDER,
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
+        # A phone is too narrow for the form and a preview side by side.
+        "editor": {"preview": False},
         "collections": [class_collection(classes_folder, language), pages_collection(language)],
     }
 
@@ -371,6 +373,16 @@ def vendor_files() -> list[Path]:
     return sorted(p for p in VENDOR.iterdir() if p.is_file() and p.name != "README.md")
 
 
+# Decap's editor and its toolbar are at least 800 pixels wide, so a phone would scroll sideways
+# through the form. Its class names carry the component's name (emotion labels in the bundle).
+PHONE_CSS = (
+    "@media (max-width: 799px) {"
+    ' [class*="-EditorContainer"], [class*="-ToolbarContainer"] { min-width: 0 !important; }'
+    ' [class*="-ToolbarSectionBackLink"] { padding: 0 8px !important; }'
+    "}"
+)
+
+
 def index_html(language: str, title: str, zone: str) -> str:
     """/admin/index.html: kept out of search engines, loads Decap and the class format."""
     heading = "Editor" if language == "en" else "Penyunting"
@@ -381,6 +393,7 @@ def index_html(language: str, title: str, zone: str) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex, nofollow">
 <title>{html.escape(heading)} · {html.escape(title)}</title>
+<style>{PHONE_CSS}</style>
 </head>
 <body>
 <script>window.CMS_MANUAL_INIT = true; window.BERBAGI_TIMEZONE = {json.dumps(zone)};</script>
