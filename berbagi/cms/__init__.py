@@ -336,7 +336,7 @@ def config(cms: CmsSettings, classes_folder: str, language: str) -> dict[str, An
         "backend": backend,
         "local_backend": local,
         "publish_mode": cms.publish_mode,
-        "locale": language,
+        "locale": "en",  # Decap has no Indonesian; the labels and hints are in `language`
         "site_url": "/",
         "display_url": "/",
         "media_folder": f"content/{IMAGES_FOLDER}",

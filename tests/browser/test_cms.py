@@ -19,11 +19,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from conftest import LOCAL_HOST, ROOT, QuietHandler, is_local, keep_local
 
 from berbagi import cms
 from berbagi.glue import runner
-
-from conftest import LOCAL_HOST, ROOT, QuietHandler, is_local, keep_local
 
 pytestmark = pytest.mark.browser
 
