@@ -31,6 +31,7 @@ PHOTO = ROOT / "content" / "images" / "kelas" / "fotografi-ponsel-kopi.jpg"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 TITLE = "Menulis Cerita Pendek"
 SLUG = "menulis-cerita-pendek"
+NAME = f"content/classes/2026-12-20-{SLUG}.md"
 START, END = "2026-12-20 14:00", "2026-12-20 16:30"  # WIB, as typed
 ZONE = ZoneInfo("Asia/Jakarta")
 
@@ -174,17 +175,24 @@ def test_organizer_adds_a_class_from_a_phone(browser, admin_url, repository, sit
     typed_at = datetime.now(ZONE)
     page.get_by_role("button", name="Save").click()
     page.get_by_text("Entry saved").wait_for()
+    on_branch = _git(repository, "show", f"cms/classes/2026-12-20-{SLUG}:{NAME}")
+    assert not (repository / NAME).exists()  # saved for review, not published
+
+    # Ready, then Publish now: what merging the pull request does on GitHub.
+    page.on("dialog", lambda dialog: dialog.accept())
+    _press(page.get_by_role("button", name=re.compile("^Status")))
+    _press(page.get_by_role("menuitem", name="Ready"))
+    page.get_by_text("Entry status updated").wait_for()
+    _press(page.get_by_role("button", name="Publish", exact=True))
+    _press(page.get_by_role("menuitem", name="Publish now"))
+    page.get_by_text("Entry published").wait_for()
     context.close()
 
-    # Editorial workflow: the class is on its own branch (a pull request on GitHub), not on main.
-    branch = f"cms/classes/2026-12-20-{SLUG}"
-    assert branch in _git(repository, "branch", "--list", branch)
-    name = f"content/classes/2026-12-20-{SLUG}.md"
-    assert (
-        not (repository / name).exists() or _git(repository, "branch", "--show-current") != "main"
-    )
-    _git(repository, "checkout", "-q", branch)
-    text = (repository / name).read_text(encoding="utf-8")
+    # Published: the branch is merged into main, which is what the site is built from.
+    assert _git(repository, "branch", "--show-current").strip() == "main"
+    assert not _git(repository, "branch", "--list", "cms/*").strip()
+    text = (repository / NAME).read_text(encoding="utf-8")
+    assert text == on_branch
     date_line = re.search(r"^Date: (\d{4}-\d\d-\d\d \d\d:\d\d)\n", text, re.MULTILINE)
     assert date_line, text
     announced = datetime.strptime(date_line[1], "%Y-%m-%d %H:%M").replace(tzinfo=ZONE)
