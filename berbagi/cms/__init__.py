@@ -337,8 +337,6 @@ def config(cms: CmsSettings, classes_folder: str, language: str) -> dict[str, An
         "local_backend": local,
         "publish_mode": cms.publish_mode,
         "locale": "en",  # Decap has no Indonesian; the labels and hints are in `language`
-        "site_url": "/",
-        "display_url": "/",
         "media_folder": f"content/{IMAGES_FOLDER}",
         "public_folder": IMAGES_FOLDER,
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},

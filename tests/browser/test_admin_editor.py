@@ -31,9 +31,13 @@ PHOTO = ROOT / "content" / "images" / "kelas" / "fotografi-ponsel-kopi.jpg"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 TITLE = "Menulis Cerita Pendek"
 SLUG = "menulis-cerita-pendek"
-NAME = f"content/classes/2026-12-20-{SLUG}.md"
-START, END = "2026-12-20 14:00", "2026-12-20 16:30"  # WIB, as typed
 ZONE = ZoneInfo("Asia/Jakarta")
+# A month ahead of the real clock: the editor writes Date: (the announcement) from the clock.
+DAY = (datetime.now(ZONE) + timedelta(days=30)).date().isoformat()
+NAME = f"content/classes/{DAY}-{SLUG}.md"
+START, END = f"{DAY} 14:00", f"{DAY} 16:30"  # WIB, as typed
+# The phone is elsewhere: what is typed is the chapter's time all the same.
+PHONE_ZONE = "America/Sao_Paulo"
 
 
 def _free_port() -> int:
@@ -155,7 +159,7 @@ def _fill_form(page, photo: Path) -> None:
 
 def test_organizer_adds_a_class_from_a_phone(browser, admin_url, repository, site_settings):
     started = time.monotonic()
-    context = browser.new_context(**PHONE, service_workers="block")
+    context = browser.new_context(**PHONE, timezone_id=PHONE_ZONE, service_workers="block")
     context.route("**/*", keep_local)  # anything but 127.0.0.1 is aborted, and recorded below
     requests: list[str] = []
     errors: list[str] = []
@@ -175,7 +179,7 @@ def test_organizer_adds_a_class_from_a_phone(browser, admin_url, repository, sit
     typed_at = datetime.now(ZONE)
     page.get_by_role("button", name="Save").click()
     page.get_by_text("Entry saved").wait_for()
-    on_branch = _git(repository, "show", f"cms/classes/2026-12-20-{SLUG}:{NAME}")
+    on_branch = _git(repository, "show", f"cms/classes/{DAY}-{SLUG}:{NAME}")
     assert not (repository / NAME).exists()  # saved for review, not published
 
     # Ready, then Publish now: what merging the pull request does on GitHub.
@@ -220,8 +224,8 @@ def test_organizer_adds_a_class_from_a_phone(browser, admin_url, repository, sit
     runner.build(settings)
     built = Path(settings["OUTPUT_PATH"]) / "kelas" / SLUG / "index.html"
     html = built.read_text(encoding="utf-8")
-    assert '<time class="dt-start" datetime="2026-12-20T14:00:00+07:00">' in html
-    assert '<time class="dt-end" datetime="2026-12-20T16:30:00+07:00" hidden>' in html
+    assert f'<time class="dt-start" datetime="{DAY}T14:00:00+07:00">' in html
+    assert f'<time class="dt-end" datetime="{DAY}T16:30:00+07:00" hidden>' in html
     assert "Sari (tokoh fiktif)" in html and "Peserta menulis di buku catatan" in html
 
     assert not errors
