@@ -291,10 +291,12 @@ def pages_collection(language: str) -> dict[str, Any]:
         field["widget"] = {"body": "markdown", "summary": "text"}.get(key, "string")
         field["required"] = key in {"title", "slug"}
         if key == "slug":
-            field["pattern"] = [
-                SLUG_PATTERN.replace(str(MAX_CLASS_SLUG), "60"),
-                _PATTERN_MESSAGES[language]["slug"],
-            ]
+            words = (
+                "Lower-case letters, digits and hyphens"
+                if language == "en"
+                else ("Huruf kecil, angka dan tanda hubung")
+            )
+            field["pattern"] = [r"^[a-z0-9]+(-[a-z0-9]+)*$", words]
         fields.append(field)
     return {
         "name": "pages",
