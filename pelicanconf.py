@@ -120,6 +120,18 @@ CLASS_FEEDS = {
     "max_entries": 50,  # the classes announced or changed most recently
 }
 
+# --- The organizers' editor at /admin/ (README: "Adding a class from a phone"). ---------------
+CMS = {
+    # The chapter's GitHub repository, "owner/name". None: /admin/ works only with decap-server
+    # running on the organizer's computer (`npx decap-server`, then open localhost:8000/admin/).
+    "repo": None,
+    "branch": "main",
+    # Sign-in: Netlify's free OAuth provider holds the GitHub OAuth App's secret (no secret here).
+    "base_url": "https://api.netlify.com",
+    # Every save is a branch and a pull request: the check runs before anything is published.
+    "publish_mode": "editorial_workflow",
+}
+
 # --- Announcing classes (README: "Publishing and announcing"). ---------------------------------
 # No build ever posts: a production build only writes the plan that `invoke announce` and
 # `invoke remind` read.

@@ -530,3 +530,18 @@ def settle(c, slug, posted="", not_posted=False, kind="", network=""):
         )
     except publishing.PublishFailed as failure:
         raise Exit(str(failure), code=failure.code) from None
+
+
+@task
+def update_cms(c):
+    """Copy Decap CMS (the version pinned in package.json) from node_modules into berbagi/cms."""
+    from berbagi import cms
+
+    found = cms.npm_files(ROOT / "node_modules")
+    if "decap-cms.js" not in found:
+        raise Exit("update-cms: node_modules/decap-cms is missing; run `npm ci` first", code=1)
+    for old in cms.vendor_files():
+        old.unlink()
+    for name, path in found.items():
+        shutil.copyfile(path, cms.VENDOR / name)
+    print(f"update-cms: copied {len(found)} files into {os.path.relpath(cms.VENDOR, ROOT)}")

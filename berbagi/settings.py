@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from PIL import Image
 
 from . import urls
+from .cms import CmsSettings
 from .model import TWITTER_HANDLE, Chapter, is_web_url
 from .publish.compose import KINDS as TEMPLATE_NAMES
 from .publish.compose import NETWORK_NAMES, TEMPLATES, network_templates, template_problem
@@ -93,6 +94,22 @@ PUBLISH_DEFAULTS: dict[str, Any] = {
     # February 2026 (its pricing page: 0.015 USD a post, 0.20 USD a post with a link).
     "prices": {"twitter": {"currency": "USD", "post": 0.015, "post_with_link": 0.20}},
 }
+CMS_DEFAULTS: dict[str, Any] = {
+    # The chapter's repository on GitHub, "owner/name"; None: /admin/ works only against a
+    # decap-server on the organizer's own computer (README: "Adding a class from a phone").
+    "repo": None,
+    "branch": "main",  # where merged pull requests land; the site is published from it
+    # The OAuth provider that signs organizers in to GitHub: Netlify's free one, by default.
+    "base_url": "https://api.netlify.com",
+    "auth_endpoint": None,  # None: Decap's default ("auth")
+    # True (http://localhost:8081/api/v1) or decap-server's URL; used only when /admin/ is
+    # opened on localhost, never on the published site. False: never.
+    "local_backend": True,
+    # "editorial_workflow": every save is a branch and a pull request; "simple": straight to main.
+    "publish_mode": "editorial_workflow",
+}
+REPO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")
+BRANCH = re.compile(r"^[A-Za-z0-9._/-]{1,100}$")
 PUBLISH_KINDS = ("class", "page")
 PLAN_FILE = "announce-plan.json"
 
@@ -188,6 +205,7 @@ class Settings:
     feeds: FeedSettings
     photos: PhotoSettings
     publish: PublishSettings
+    cms: CmsSettings = CmsSettings()
 
     def now(self) -> datetime:
         """The moment the build splits upcoming from past: the fixed one, or the clock's."""
@@ -634,6 +652,51 @@ def _publish(
     )
 
 
+def _cms(problems: _Problems, raw: Mapping[str, Any]) -> CmsSettings:
+    plugin, setting = "cms", "CMS"
+    values = _merged(problems, plugin, setting, CMS_DEFAULTS, raw.get(setting))
+    repo = values["repo"]
+    if repo is not None and (not isinstance(repo, str) or not REPO.match(repo)):
+        problems.add(
+            plugin, f"{setting}['repo'] {repo!r} must be a GitHub repository like owner/name"
+        )
+        repo = None
+    if not isinstance(values["branch"], str) or not BRANCH.match(values["branch"]):
+        problems.add(plugin, f"{setting}['branch'] must be a branch name like main")
+        values["branch"] = CMS_DEFAULTS["branch"]
+    if not isinstance(values["base_url"], str) or not is_web_url(values["base_url"]):
+        problems.add(
+            plugin, f"{setting}['base_url'] must be an address like https://api.netlify.com"
+        )
+        values["base_url"] = CMS_DEFAULTS["base_url"]
+    endpoint = values["auth_endpoint"]
+    if endpoint is not None and (not isinstance(endpoint, str) or not endpoint.strip("/")):
+        problems.add(plugin, f"{setting}['auth_endpoint'] must be a path like auth, or None")
+        endpoint = None
+    local = values["local_backend"]
+    if not isinstance(local, bool) and not (
+        isinstance(local, str) and re.match(r"^https?://[^/\s]+(/\S*)?$", local)
+    ):
+        problems.add(
+            plugin,
+            f"{setting}['local_backend'] must be True, False or decap-server's address like "
+            "http://localhost:8081/api/v1",
+        )
+        local = True
+    mode = values["publish_mode"]
+    if mode not in ("editorial_workflow", "simple"):
+        problems.add(plugin, f"{setting}['publish_mode'] must be editorial_workflow or simple")
+        mode = CMS_DEFAULTS["publish_mode"]
+    return CmsSettings(
+        repo=repo,
+        branch=values["branch"],
+        base_url=values["base_url"].rstrip("/"),
+        auth_endpoint=endpoint,
+        local_backend=local,
+        publish_mode=mode,
+    )
+
+
 def _absolute_base(problems: _Problems, raw: Mapping[str, Any], chapter: Chapter) -> str:
     site_url = raw.get("SITEURL") or ""
     if not isinstance(site_url, str):
@@ -674,6 +737,7 @@ def load(raw: Mapping[str, Any]) -> Settings:
         feeds=_feeds(problems, raw, chapter, language),
         photos=_photos(problems, raw),
         publish=_publish(problems, raw, site_folder, language),
+        cms=_cms(problems, raw),
     )
     if problems.lines:
         raise SettingsError(problems.lines)

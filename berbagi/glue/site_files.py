@@ -7,6 +7,7 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
+from ..cms import ADMIN_FOLDER
 from .output import write_output
 from .state import site_settings
 
@@ -29,7 +30,8 @@ class SiteFilesGenerator(Generator):  # type: ignore[misc]
             relative_urls=False,
             page_name="404",
         )
-        lines = ["User-agent: *", "Allow: /"]
+        # The organizers' editor (berbagi.glue.cms) is no page for search engines.
+        lines = ["User-agent: *", "Allow: /", f"Disallow: /{ADMIN_FOLDER}/"]
         if _has_sitemap(self.settings):
             lines.append(f"Sitemap: {settings.absolute_url('sitemap.xml')}")
         write_output(self.output_path, "robots.txt", ("\n".join(lines) + "\n").encode())

@@ -70,7 +70,12 @@ def local_file(site: Path, url: str) -> Path:
 
 
 def public_pages(site: Path) -> list[Path]:
-    return sorted(p for p in site.rglob("*.html") if p.name != "404.html")
+    """Every page for visitors: not 404.html, not the organizers' editor at /admin/."""
+    return sorted(
+        p
+        for p in site.rglob("*.html")
+        if p.name != "404.html" and p.relative_to(site).parts[0] != "admin"
+    )
 
 
 def test_every_page_has_its_address_and_a_large_picture(sample_site):
@@ -202,7 +207,7 @@ def test_sitemap_lists_every_public_page_with_lastmod(sample_site):
 
 def test_robots_txt_names_the_sitemap(sample_site):
     assert (sample_site / "robots.txt").read_text(encoding="utf-8") == (
-        f"User-agent: *\nAllow: /\nSitemap: {SITE_URL}/sitemap.xml\n"
+        f"User-agent: *\nAllow: /\nDisallow: /admin/\nSitemap: {SITE_URL}/sitemap.xml\n"
     )
 
 
@@ -273,3 +278,12 @@ def test_a_class_goes_public_at_its_date_and_no_output_is_dated_in_the_future(
     assert (after / "kelas" / UPCOMING / "index.html").is_file()
     assert f"kelas/{UPCOMING}/" in (after / "feeds" / "classes.atom.xml").read_text("utf-8")
     assert f"kelas-{UPCOMING}@" in (after / "calendar.ics").read_text("utf-8")
+
+
+def test_the_organizers_editor_is_built_and_kept_from_search_engines(sample_site):
+    admin = sample_site / "admin"
+    assert {"index.html", "config.yml", "class-format.js", "decap-cms.js"} <= {
+        path.name for path in admin.iterdir()
+    }
+    assert 'content="noindex, nofollow"' in (admin / "index.html").read_text(encoding="utf-8")
+    assert "/admin/" not in (sample_site / "sitemap.xml").read_text(encoding="utf-8")
