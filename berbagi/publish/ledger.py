@@ -35,10 +35,15 @@ class LedgerError(Exception):
 def atomic_write_json(path: Path, data: Any) -> None:
     """Replace `path` with `data` as JSON so that a crash leaves either the old or the new file."""
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` so that a crash leaves either the old or the new file."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, 0o644)  # mkstemp makes 0600; the ledger is an ordinary repo file
@@ -193,6 +198,9 @@ class Ledger:
         default=None, repr=False, compare=False
     )
     _written: Any = field(default=None, repr=False, compare=False)
+    # The file's bytes as loaded: a run that ends where it began writes them back, so an older
+    # format (no `networks`, version 1) is upgraded only by a run that records something.
+    _raw: bytes | None = field(default=None, repr=False, compare=False)
 
     @property
     def networks(self) -> list[str]:
@@ -206,7 +214,8 @@ class Ledger:
     def load(cls, path: Path) -> Ledger | None:
         """The ledger at `path`, or None when there is none yet."""
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            raw = path.read_bytes()
+            data = json.loads(raw.decode("utf-8"))
         except FileNotFoundError:
             return None
         except (OSError, ValueError) as error:
@@ -241,6 +250,7 @@ class Ledger:
         as_stored = ledger._content()
         ledger._loaded = (as_stored, updated_by)
         ledger._written = as_stored
+        ledger._raw = raw
         return ledger
 
     def save(self, build: Mapping[str, str] | None = None) -> bool:
@@ -254,6 +264,10 @@ class Ledger:
             return False
         if self._loaded is not None and content == self._loaded[0]:
             self.updated_by = self._loaded[1]  # back where it began: the file as it was
+            if self._raw is not None:
+                atomic_write_bytes(self.path, self._raw)
+                self._written = content
+                return True
         elif build is not None:
             self.updated_by = {"build_id": build["build_id"], "built_at": build["built_at"]}
         records, networks = content

@@ -391,3 +391,61 @@ def test_a_venue_of_200_cjk_characters_gets_a_page_with_a_bounded_address(
     plan = json.loads((Path(settings["CACHE_PATH"]) / "announce-plan.json").read_text())
     (item,) = [i for i in plan["items"] if i["slug"] == "jurnalistik-foto"]
     assert item["texts"]["twitter"]["announcement"]["weighted_length"] <= 280
+
+
+def as_written_before_networks(settings: dict) -> bytes:
+    """The ledger as a kit that knew only X wrote it: version 1, `tweet_id`, no `networks`."""
+    data = json.loads(ledger_file(settings).read_text(encoding="utf-8"))
+    del data["networks"]
+    data["version"] = 1
+    data["records"] = [
+        {("tweet_id" if key == "post_id" else key): value for key, value in record.items()}
+        for record in data["records"]
+    ]
+    ledger_file(settings).write_text(json.dumps(data, indent=1), encoding="utf-8")
+    return ledger_file(settings).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("answer", "options"),
+    [
+        ({"status": 402, "json": {"title": "CreditsDepleted", "status": 402}}, QUICK),
+        ({"status": 429, "json": {"title": "Too Many Requests", "status": 429}}, QUICK),
+        (None, cli.Options(dry_run=True)),
+    ],
+    ids=["402", "429", "dry-run"],
+)
+def test_a_run_that_records_nothing_leaves_an_old_format_ledger_byte_for_byte(
+    site, twitter, credentials, answer, options
+):
+    settings = site(now=EVENING_BEFORE)
+    baselined(settings)
+    before = as_written_before_networks(settings)
+    if answer:
+        twitter.post(TWEETS, **answer)
+
+    try:
+        run("remind", settings, options)
+    except cli.PublishFailed as failure:
+        assert failure.code in (cli.EXIT_SETUP, cli.EXIT_FAILED)
+
+    assert len(twitter.calls) == (1 if answer else 0)
+    assert ledger_file(settings).read_bytes() == before
+    assert run("announce", settings) == ["announce: nothing to post on X (Twitter)"]
+    assert ledger_file(settings).read_bytes() == before
+
+
+def test_the_first_run_that_records_something_upgrades_an_old_format_ledger(
+    site, twitter, credentials
+):
+    settings = site(now=EVENING_BEFORE)
+    baselined(settings)
+    as_written_before_networks(settings)
+    accepted(twitter, "5")
+
+    run("remind", settings)
+
+    data = json.loads(ledger_file(settings).read_text(encoding="utf-8"))
+    assert (data["version"], data["networks"]) == (2, ["twitter"])
+    assert all("tweet_id" not in record for record in data["records"])
+    assert data["records"][-1]["post_id"] == "5"
