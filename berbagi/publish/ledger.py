@@ -22,9 +22,12 @@ READABLE_VERSIONS = (1, 2)
 POSTED = "posted"
 PENDING = "pending"  # about to be sent: a crash right after leaves this behind on purpose
 BASELINE = "baseline"  # already public before the kit posted anything; recorded, never sent
+# A pending post that can no longer be of use (its class has started): maybe posted, maybe not,
+# and never sent now. Kept, not deleted, so that no later run posts it.
+DROPPED = "dropped"
 ANNOUNCE_KINDS = ("announcement", "update")
 KINDS = (*ANNOUNCE_KINDS, "reminder")
-STATUSES = (POSTED, PENDING, BASELINE)
+STATUSES = (POSTED, PENDING, BASELINE, DROPPED)
 CHANGES = ("cancelled", "postponed", "rescheduled")
 
 
@@ -97,7 +100,7 @@ class Record:
     slug: str
     network: str
     kind: str  # announcement | update | reminder
-    status: str  # posted | pending | baseline
+    status: str  # posted | pending | baseline | dropped
     recorded_at: str
     state: dict[str, str]
     change: str | None = None  # cancelled | postponed | rescheduled, for updates
@@ -108,6 +111,7 @@ class Record:
     # What a reply to this post needs besides its id (Bluesky: its uri and cid); stored only
     # when there is something, so X's records read as they always did.
     reply: dict[str, str] | None = None
+    dropped_at: str | None = None  # when a pending record was dropped as of no use any more
 
     @classmethod
     def from_json(cls, data: Any, where: str) -> Record:
@@ -143,6 +147,7 @@ class Record:
             posted_at=data.get("posted_at"),
             duplicate=bool(data.get("duplicate", False)),
             reply=_reply(data.get("reply"), where),
+            dropped_at=data.get("dropped_at"),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -161,6 +166,8 @@ class Record:
             data["duplicate"] = True
         if self.reply:
             data["reply"] = dict(self.reply)
+        if self.dropped_at:
+            data["dropped_at"] = self.dropped_at
         return data
 
     def describe(self) -> str:
@@ -327,6 +334,12 @@ class Ledger:
         ]
         self.records.append(record)
         return record
+
+    def drop(self, record: Record, at: datetime) -> None:
+        """Keep a pending record that can no longer be of use as dropped: never sent, never
+        sent again, and still there for whoever wonders whether it went out."""
+        record.status = DROPPED
+        record.dropped_at = at.isoformat()
 
     def forget(self, record: Record) -> None:
         """Drop a pending record whose post certainly did not go out."""
