@@ -130,6 +130,9 @@ class Partner:
 class Photo:
     path: str
     alt: str
+    # The point a crop keeps (a share image of another shape), as fractions across and down
+    # from the top-left corner; None: the centre.
+    focus: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -572,18 +575,54 @@ def photo_path_problem(path: str) -> str | None:
     return None
 
 
-def photo_entries(file: ClassFile) -> list[tuple[str, str, int]]:
-    """Each Photo line as (path, alt text, line number)."""
+FOCUS_WORD = re.compile(r"focus\b", re.IGNORECASE)
+FOCUS = re.compile(
+    r"focus\s+(?P<x>\d+(?:[.,]\d+)?)\s*%\s+(?P<y>\d+(?:[.,]\d+)?)\s*%", re.IGNORECASE
+)
+FOCUS_EXAMPLE = "focus 50% 30%"
+
+
+def photo_entries(file: ClassFile) -> list[tuple[str, str, str | None, int]]:
+    """Each Photo line as (path, alt text, focus part or None, line number).
+
+    `Photo: path | alt | focus 50% 30%`: a last part starting with "focus" is the focus point,
+    anything else after the path is the alt text (which may hold a "|" of its own).
+    """
     entries = []
     for entry, line in file.entries("photo"):
-        path, _, alt = (part.strip() for part in entry.partition("|"))
-        entries.append((path, alt, line))
+        path, _, rest = (part.strip() for part in entry.partition("|"))
+        alt, bar, last = (part.strip() for part in rest.rpartition("|"))
+        focus: str | None = None
+        if bar and FOCUS_WORD.match(last):
+            focus = last
+        elif not bar and FOCUS.fullmatch(last):
+            alt, focus = "", last  # only a focus point: the alt text is missing
+        else:
+            alt = rest
+        entries.append((path, alt, focus, line))
     return entries
+
+
+def parse_focus(text: str) -> tuple[float, float] | str:
+    """`focus 50% 30%` as fractions (0.5, 0.3), or why it is not a focus point."""
+    match = FOCUS.fullmatch(text.strip())
+    if match is None:
+        return (
+            f"'{text}' is not a focus point like '{FOCUS_EXAMPLE}': how far across, then how "
+            "far down the photo the part to keep lies (0% 0% is the top-left corner)"
+        )
+    across, down = (float(match[name].replace(",", ".")) for name in ("x", "y"))
+    if not (0 <= across <= 100 and 0 <= down <= 100):
+        return (
+            f"'{text}': a focus point lies between 0% and 100% across and down, like "
+            f"'{FOCUS_EXAMPLE}'"
+        )
+    return across / 100, down / 100
 
 
 def _parse_photos(found: _Collector) -> tuple[Photo, ...]:
     photos = []
-    for path, alt, line in photo_entries(found.file):
+    for path, alt, focus_text, line in photo_entries(found.file):
         if not alt:
             found.error(
                 "photo",
@@ -595,7 +634,11 @@ def _parse_photos(found: _Collector) -> tuple[Photo, ...]:
         if problem:
             found.error("photo", problem, line)
             continue
-        photos.append(Photo(posixpath.normpath(path), alt))
+        focus = parse_focus(focus_text) if focus_text is not None else None
+        if isinstance(focus, str):
+            found.error("photo", focus, line)
+            continue
+        photos.append(Photo(posixpath.normpath(path), alt, focus))
     return tuple(photos)
 
 

@@ -167,7 +167,7 @@ def _photo_problems(parsed: classfile.ClassFile, content_path: Path) -> list[Val
     build would, whatever else is wrong in the file."""
     problems = []
     content = content_path.resolve()
-    for path, _, line in photo_entries(parsed):
+    for path, _, _, line in photo_entries(parsed):
         if photo_path_problem(path):
             continue  # the model reports it
         source = (content / path).resolve()

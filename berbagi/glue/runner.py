@@ -31,9 +31,12 @@ from ..settings import SettingsError
 from . import output
 from .classes import ContentErrors
 from .state import schedule_of
+from .theme import kit_filter_in_theme
 
 EXIT_CONTENT = 1  # a class file or the build itself has a problem
 EXIT_SETTINGS = 2  # a setting has to be fixed first
+# The kit's plugins; each one switches on class_schedule, which gives the theme its filters.
+KIT_PLUGINS = ("class_schedule", "ical_feed", "class_feeds", "class_photos", "social_publish")
 
 
 class BuildFailed(Exception):
@@ -223,6 +226,28 @@ def _refuse_an_output_that_holds_sources(settings: Mapping[str, Any], final: Pat
             raise BuildFailed(problem, [problem], EXIT_SETTINGS)
 
 
+def _refuse_a_theme_without_its_plugin(settings: Mapping[str, Any]) -> None:
+    """A theme whose templates use the kit's filters cannot build unless one of the kit's
+    plugins is on: refused at start, in one line, instead of a Jinja error half-way through."""
+    names = {
+        str(getattr(plugin, "__name__", plugin)).rsplit(".", 1)[-1]
+        for plugin in settings.get("PLUGINS") or ()
+    }
+    if names & set(KIT_PLUGINS) or not settings.get("THEME"):
+        return
+    extensions = (settings.get("JINJA_ENVIRONMENT") or {}).get("extensions", ())
+    found = kit_filter_in_theme(str(settings["THEME"]), extensions)
+    if found is None:
+        return
+    name, template = found
+    problem = (
+        f"class_schedule: PLUGINS {list(settings.get('PLUGINS') or [])} has none of the kit's "
+        f"plugins, but the theme's {template} uses its filter '{name}'; add \"class_schedule\" "
+        "to PLUGINS (or any of the kit's plugins, which switch it on)"
+    )
+    raise BuildFailed(problem, [problem], EXIT_SETTINGS)
+
+
 def _build_in_place(settings: dict[str, Any], final: Path) -> list[str]:
     """The first build into an empty folder: no site to protect, so no staging folder to fill
     and move (on a slow disk, making ~2,000 folders twice); a failure leaves no site at all."""
@@ -249,6 +274,7 @@ def build(settings: dict[str, Any]) -> list[str]:
     """
     final = Path(settings["OUTPUT_PATH"]).resolve()
     _refuse_an_output_that_holds_sources(settings, final)
+    _refuse_a_theme_without_its_plugin(settings)
     if not final.exists() or not any(final.iterdir()):
         return _build_in_place(settings, final)
     with _staging_folder(final) as staging:
@@ -261,12 +287,14 @@ def build(settings: dict[str, Any]) -> list[str]:
 
 def check(settings: dict[str, Any]) -> list[str]:
     """Validate every class file without writing output; returns warnings, raises on errors."""
+    _refuse_a_theme_without_its_plugin(settings)
     return _run(_check, settings)
 
 
 def check_schedule(settings: dict[str, Any]) -> tuple[Schedule | None, list[str]]:
     """Like `check`, and the schedule it read: every valid class with its page address (drafts
     and classes whose Date is still to come included); raises BuildFailed on errors."""
+    _refuse_a_theme_without_its_plugin(settings)
     found: list[Schedule | None] = []
     warnings = _run(lambda checked: found.append(_check(checked)), settings)
     return (found[0] if found else None), warnings

@@ -14,7 +14,7 @@ from jinja2 import pass_context
 from pelican import signals
 from pelican.generators import Generator
 
-from ..model import ClassEvent
+from ..model import ClassEvent, Photo
 from ..render import icons, share_image
 from ..settings import Settings
 from .output import Fingerprints, previous_output_of, write_output
@@ -46,6 +46,11 @@ def class_image_path(slug: str) -> str:
     return f"{FOLDER}/kelas/{slug}.png"
 
 
+def photo_image_path(slug: str) -> str:
+    """Where a class's first photo, cropped to a share image, is written."""
+    return f"{FOLDER}/kelas/{slug}.jpg"
+
+
 CHAPTER_IMAGE_PATH = f"{FOLDER}/situs.png"
 
 
@@ -64,15 +69,22 @@ def chapter_image(settings: Settings) -> SharedImage:
     )
 
 
-def _class_image(settings: Settings, context: Any, event: ClassEvent) -> SharedImage:
-    """The class's first photo when there is a copy of it, its share image otherwise."""
+def _shared_photo(context: Any, event: ClassEvent) -> Photo | None:
+    """The photo a class's shared link shows: its first, when class_photos published it."""
     catalog = context.get(PHOTOS_KEY)
-    if event.photos and catalog is not None:
-        largest = catalog.largest(event.slug, event.photos[0].path)
-        if largest is not None:
-            path, width, height = largest
-            alt = event.photos[0].alt
-            return SharedImage(settings.absolute_url(path), width, height, alt, "image/jpeg")
+    if not event.photos or catalog is None:
+        return None
+    photo = event.photos[0]
+    return photo if catalog.largest(event.slug, photo.path) is not None else None
+
+
+def _class_image(settings: Settings, context: Any, event: ClassEvent) -> SharedImage:
+    """The class's first photo (cropped to a share image) when it is published, its drawn
+    share image otherwise."""
+    photo = _shared_photo(context, event)
+    if photo is not None:
+        url = settings.absolute_url(photo_image_path(event.slug))
+        return SharedImage(url, *SIZE, alt=photo.alt, type="image/jpeg")
     schedule = schedule_of(context)
     if schedule is not None and not has_own_image(event, schedule.now):
         return chapter_image(settings)
@@ -127,6 +139,21 @@ class ShareImagesGenerator(Generator):  # type: ignore[misc]
                     class_image_path(event.slug),
                     (event, chapter, language),
                     lambda event=event: share_image.render_share_image(event, chapter, language),
+                )
+            )
+        for event in schedule.with_pages if schedule else ():
+            photo = _shared_photo(self.context, event)
+            if photo is None:
+                continue
+            source = settings.content_path / photo.path
+            status = source.stat()
+            jobs.append(
+                (
+                    photo_image_path(event.slug),
+                    ("photo", photo.path, status.st_size, status.st_mtime_ns, photo.focus),
+                    lambda source=source, photo=photo: share_image.render_photo_share_image(
+                        source.read_bytes(), photo.focus
+                    ),
                 )
             )
         if chapter.logo:

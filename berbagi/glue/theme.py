@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import pass_context
+from jinja2 import Environment, TemplateSyntaxError, nodes, pass_context
 from markupsafe import Markup
 
 from .. import formatting, links, translations
@@ -29,13 +29,7 @@ def install_helpers(generator: Any) -> None:
     env.install_gettext_translations(
         translations.load(generator.settings["THEME"], language), newstyle=True
     )
-    env.filters.update(
-        long_date=lambda moment: formatting.long_date(moment, language),
-        short_date=lambda moment: formatting.short_date(moment, language),
-        clock=lambda moment: formatting.clock(moment, language),
-        when=lambda moment: formatting.when(moment, language),
-        time_range=lambda event: formatting.time_range(event.start, event.end, language),
-    )
+    env.filters.update(filters(language))
     env.globals.update(
         url_for=url_for,
         absolute_url=settings.absolute_url,
@@ -45,6 +39,40 @@ def install_helpers(generator: Any) -> None:
         registration_url=lambda event: links.registration_url(event, chapter, language),
         inline_css=stylesheet(generator.settings["THEME"]),
     )
+
+
+def filters(language: str) -> dict[str, Any]:
+    """The filters the kit gives templates (dates and times in the site's language)."""
+    return {
+        "long_date": lambda moment: formatting.long_date(moment, language),
+        "short_date": lambda moment: formatting.short_date(moment, language),
+        "clock": lambda moment: formatting.clock(moment, language),
+        "when": lambda moment: formatting.when(moment, language),
+        "time_range": lambda event: formatting.time_range(event.start, event.end, language),
+    }
+
+
+def kit_filter_in_theme(theme: str, extensions: Any = ()) -> tuple[str, str] | None:
+    """The first of the kit's filters a theme's templates use, and the template: (name, path).
+
+    Jinja refuses a template with a filter it does not know, so a theme that uses one cannot
+    build without the plugin that installs it. Templates are parsed, never compiled or run.
+    """
+    known = set(filters("id"))
+    try:
+        env = Environment(extensions=["jinja2.ext.i18n", *extensions])
+    except (ImportError, AttributeError, TypeError):  # an extension Jinja cannot load
+        env = Environment(extensions=["jinja2.ext.i18n"])
+    root = Path(theme) / "templates"
+    for path in sorted(root.rglob("*.html")) if root.is_dir() else ():
+        try:
+            tree = env.parse(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, TemplateSyntaxError):
+            continue  # Pelican says what is wrong with it when it renders it
+        for found in tree.find_all(nodes.Filter):
+            if found.name in known:
+                return found.name, path.relative_to(root).as_posix()
+    return None
 
 
 def _event_jsonld(settings: Settings) -> Any:

@@ -432,29 +432,59 @@ def _explain(
     )
 
 
-def _retry_or_drop(
-    run: _Run, ledger: Ledger, pending: Sequence[Record], due: Sequence[Post]
-) -> list[Record]:
-    """With --retry-pending: the pending records that are neither sent again now nor dropped.
-
-    A reminder whose class has started is of no use to anyone any more: it is dropped, and said
-    so. Anything else that cannot be sent again waits for `invoke settle`.
-    """
+def _retry_or_wait(pending: Sequence[Record], due: Sequence[Post]) -> list[Record]:
+    """With --retry-pending: the pending records that are not sent again now (they wait for
+    `invoke settle`)."""
     retried = {(post.slug, post.kind) for post in due}
-    left = []
-    for record in pending:
-        if (record.slug, record.kind) in retried:
+    return [record for record in pending if (record.slug, record.kind) not in retried]
+
+
+def _started_at(run: _Run, record: Record) -> str | None:
+    """When the class a pending record is about started, if it has; None while it can be of use.
+
+    An announcement or an update is of use until the class (as the site has it now) starts; a
+    reminder until the start it reminds of, or the class's, whichever comes first. Pages never
+    stop being news.
+    """
+    item = _item(run, record.slug)
+    if item is not None and not item.is_class:
+        return None
+    starts = []
+    if item is not None:
+        starts.append(item.start)
+    if (item is None or record.kind == "reminder") and record.state.get("start"):
+        starts.append(datetime.fromisoformat(record.state["start"]))
+    passed = [start for start in starts if start <= run.now]
+    return min(passed).isoformat() if passed else None
+
+
+def _drop_useless(run: _Run, ledger: Ledger, network: Network) -> set[int]:
+    """Drop the network's pending records whose class has started, each with a message; returns
+    the ids of the records dropped (in a dry run: those that would be).
+
+    Nobody can use such a post any more, so it is neither sent again nor left to fail every run
+    until somebody settles it; it stays in the ledger as dropped, so it is never posted later.
+    """
+    dropped: set[int] = set()
+    for record in ledger.pending():
+        if record.network != network.name:
             continue
-        start = record.state.get("start")
-        if record.kind == "reminder" and start and datetime.fromisoformat(start) <= run.now:
-            verb = "would drop" if run.options.dry_run else "dropped"
-            run.say(f"{verb} the pending reminder for {record.slug}: the class started at {start}")
-            if not run.options.dry_run:
-                ledger.forget(record)
-                _save(run, ledger)
+        started = _started_at(run, record)
+        if started is None:
             continue
-        left.append(record)
-    return left
+        verb = "would drop" if run.options.dry_run else "dropped"
+        run.say(
+            f"{verb} the pending {record.describe()} on {network.title}: the class started at "
+            f"{started}, so it is of no use any more. It may have been posted at "
+            f"{record.recorded_at} just before a run stopped (the account shows whether it was); "
+            "it is recorded as dropped and never posted"
+        )
+        if not run.options.dry_run:
+            ledger.drop(record, run.now)
+        dropped.add(id(record))
+    if dropped and not run.options.dry_run:
+        _save(run, ledger)
+    return dropped
 
 
 def _post_due(
@@ -467,8 +497,9 @@ def _post_due(
 
     A network that fails (refused, unreachable, not baselined) stops alone: the others still
     post, and the run ends non-zero naming each one that failed. Every pending record of a
-    network is listed, whatever its kind; they fail the run (exit 3) until settled; a pending
-    record on one network never holds back another. `late_when_left`: posts that do not fit
+    network is listed, whatever its kind; they fail the run (exit 3) until settled, except those
+    whose class has started, which are dropped; a pending record on one network never holds
+    back another. `late_when_left`: posts that do not fit
     under the cap are reminders that will come too late, which fails the run (exit 1).
     """
     attention: list[Record] = []
@@ -498,10 +529,15 @@ def _post_due(
                     )
                 if run.command == "announce":
                     _check_started(run, ledger, network)
+                dropped = _drop_useless(run, ledger, network)
                 posts = due(ledger, network)
-                pending = [r for r in ledger.pending() if r.network == network.name]
+                pending = [
+                    r
+                    for r in ledger.pending()
+                    if r.network == network.name and id(r) not in dropped
+                ]
                 if run.options.retry_pending:
-                    pending = _retry_or_drop(run, ledger, pending, posts)
+                    pending = _retry_or_wait(pending, posts)
                 _report_pending(run, pending)
                 left = _publish(run, ledger, posts, sender, network, cap)
                 shown = tuple(posts[:cap])
@@ -647,13 +683,16 @@ def _baseline(run: _Run) -> None:
     networks = _networks(run)
     with _locked(run, dry_run):
         ledger = _ledger(run, create=True)
+        dropped: set[int] = set()
+        for network in networks:
+            dropped |= _drop_useless(run, ledger, network)
         several = len(networks) > 1
         records = [
             record
             for network in networks
             for record in plans.baseline_records(run.plan.items, ledger, run.now, network.name)
         ]
-        _report_pending(run, ledger.pending())
+        _report_pending(run, [r for r in ledger.pending() if id(r) not in dropped])
         for record in records:
             state = record.state
             when = f" {state['start']} {state['status']}" if "start" in state else ""

@@ -22,9 +22,12 @@ READABLE_VERSIONS = (1, 2)
 POSTED = "posted"
 PENDING = "pending"  # about to be sent: a crash right after leaves this behind on purpose
 BASELINE = "baseline"  # already public before the kit posted anything; recorded, never sent
+# A pending post that can no longer be of use (its class has started): maybe posted, maybe not,
+# and never sent now. Kept, not deleted, so that no later run posts it.
+DROPPED = "dropped"
 ANNOUNCE_KINDS = ("announcement", "update")
 KINDS = (*ANNOUNCE_KINDS, "reminder")
-STATUSES = (POSTED, PENDING, BASELINE)
+STATUSES = (POSTED, PENDING, BASELINE, DROPPED)
 CHANGES = ("cancelled", "postponed", "rescheduled")
 
 
@@ -35,10 +38,15 @@ class LedgerError(Exception):
 def atomic_write_json(path: Path, data: Any) -> None:
     """Replace `path` with `data` as JSON so that a crash leaves either the old or the new file."""
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` so that a crash leaves either the old or the new file."""
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, 0o644)  # mkstemp makes 0600; the ledger is an ordinary repo file
@@ -92,7 +100,7 @@ class Record:
     slug: str
     network: str
     kind: str  # announcement | update | reminder
-    status: str  # posted | pending | baseline
+    status: str  # posted | pending | baseline | dropped
     recorded_at: str
     state: dict[str, str]
     change: str | None = None  # cancelled | postponed | rescheduled, for updates
@@ -103,6 +111,7 @@ class Record:
     # What a reply to this post needs besides its id (Bluesky: its uri and cid); stored only
     # when there is something, so X's records read as they always did.
     reply: dict[str, str] | None = None
+    dropped_at: str | None = None  # when a pending record was dropped as of no use any more
 
     @classmethod
     def from_json(cls, data: Any, where: str) -> Record:
@@ -138,6 +147,7 @@ class Record:
             posted_at=data.get("posted_at"),
             duplicate=bool(data.get("duplicate", False)),
             reply=_reply(data.get("reply"), where),
+            dropped_at=data.get("dropped_at"),
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -156,6 +166,8 @@ class Record:
             data["duplicate"] = True
         if self.reply:
             data["reply"] = dict(self.reply)
+        if self.dropped_at:
+            data["dropped_at"] = self.dropped_at
         return data
 
     def describe(self) -> str:
@@ -193,6 +205,9 @@ class Ledger:
         default=None, repr=False, compare=False
     )
     _written: Any = field(default=None, repr=False, compare=False)
+    # The file's bytes as loaded: a run that ends where it began writes them back, so an older
+    # format (no `networks`, version 1) is upgraded only by a run that records something.
+    _raw: bytes | None = field(default=None, repr=False, compare=False)
 
     @property
     def networks(self) -> list[str]:
@@ -206,7 +221,8 @@ class Ledger:
     def load(cls, path: Path) -> Ledger | None:
         """The ledger at `path`, or None when there is none yet."""
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            raw = path.read_bytes()
+            data = json.loads(raw.decode("utf-8"))
         except FileNotFoundError:
             return None
         except (OSError, ValueError) as error:
@@ -241,6 +257,7 @@ class Ledger:
         as_stored = ledger._content()
         ledger._loaded = (as_stored, updated_by)
         ledger._written = as_stored
+        ledger._raw = raw
         return ledger
 
     def save(self, build: Mapping[str, str] | None = None) -> bool:
@@ -254,6 +271,10 @@ class Ledger:
             return False
         if self._loaded is not None and content == self._loaded[0]:
             self.updated_by = self._loaded[1]  # back where it began: the file as it was
+            if self._raw is not None:
+                atomic_write_bytes(self.path, self._raw)
+                self._written = content
+                return True
         elif build is not None:
             self.updated_by = {"build_id": build["build_id"], "built_at": build["built_at"]}
         records, networks = content
@@ -313,6 +334,12 @@ class Ledger:
         ]
         self.records.append(record)
         return record
+
+    def drop(self, record: Record, at: datetime) -> None:
+        """Keep a pending record that can no longer be of use as dropped: never sent, never
+        sent again, and still there for whoever wonders whether it went out."""
+        record.status = DROPPED
+        record.dropped_at = at.isoformat()
 
     def forget(self, record: Record) -> None:
         """Drop a pending record whose post certainly did not go out."""

@@ -1,4 +1,5 @@
-"""Share images (the og:image of class pages and of the chapter): 1200x630 PNG made with Pillow.
+"""Share images (the og:image of class pages and of the chapter): 1200x630 PNG made with Pillow,
+and class photos cropped to 1200x630 JPEG.
 
 Pure: each function takes model values and returns bytes, touching no file but the shipped fonts.
 The same inputs give the same bytes (no timestamps, no metadata, a fixed palette), so a build can
@@ -18,7 +19,7 @@ from pathlib import Path
 import babel
 import PIL
 from fontTools.ttLib import TTFont
-from PIL import Image, ImageDraw, ImageFont, features
+from PIL import Image, ImageDraw, ImageFont, ImageOps, features
 
 from .. import formatting, wording
 from ..model import Chapter, ClassEvent, ClassStatus
@@ -497,6 +498,58 @@ def render_share_image(event: ClassEvent, chapter: Chapter, language: str) -> by
     _title(draw, texts["title"], top, sizes)
     _info(draw, texts["when"], texts["venue"], WHEN_SIZES)
     return _png(image)
+
+
+def photo_crop_box(
+    size: tuple[int, int], focus: tuple[float, float] | None
+) -> tuple[int, int, int, int]:
+    """The largest WIDTH:HEIGHT box of a photo of `size` that is centred on `focus` (fractions
+    across and down; None: the middle), moved inside the photo where it would leave it."""
+    width, height = size
+    if width * HEIGHT > height * WIDTH:  # wider than 1.91:1: keep the full height
+        crop_width, crop_height = max(1, round(height * WIDTH / HEIGHT)), height
+    else:
+        crop_width, crop_height = width, max(1, round(width * HEIGHT / WIDTH))
+    across, down = focus if focus is not None else (0.5, 0.5)
+    left = min(max(0, round(across * width - crop_width / 2)), width - crop_width)
+    top = min(max(0, round(down * height - crop_height / 2)), height - crop_height)
+    return left, top, left + crop_width, top + crop_height
+
+
+def render_photo_share_image(
+    photo: bytes, focus: tuple[float, float] | None, quality: int = 85
+) -> bytes:
+    """A class photo as the 1200x630 JPEG a shared link shows: upright, cropped to 1.91:1
+    around the focus point (the networks would crop it themselves, anywhere), scaled to
+    1200x630, and with no EXIF, XMP or comment left (phone photos carry GPS positions).
+
+    Raises what Pillow raises for bytes that are not a picture (photos.NOT_A_PICTURE).
+    """
+    with Image.open(BytesIO(photo)) as opened:
+        icc_profile = opened.info.get("icc_profile")
+        upright = ImageOps.exif_transpose(opened)
+        upright.load()
+    if upright.mode not in {"RGB", "L"}:
+        if upright.mode in {"RGBA", "LA", "PA"} or "transparency" in upright.info:
+            with_alpha = upright.convert("RGBA")
+            flat = Image.new("RGB", with_alpha.size, WHITE)
+            flat.paste(with_alpha, mask=with_alpha.getchannel("A"))
+            upright = flat
+        else:
+            upright = upright.convert("RGB")
+    box = photo_crop_box(upright.size, focus)
+    image = upright.resize((WIDTH, HEIGHT), Image.Resampling.LANCZOS, box=box, reducing_gap=3.0)
+    out = BytesIO()
+    options: dict[str, object] = {
+        "quality": quality,
+        "optimize": True,
+        "progressive": True,
+        "comment": b"",
+    }
+    if icc_profile:
+        options["icc_profile"] = icc_profile  # colour, not metadata: keeps the colours right
+    image.convert("RGB").save(out, "JPEG", **options)
+    return out.getvalue()
 
 
 def render_chapter_image(chapter: Chapter, language: str) -> bytes:

@@ -77,3 +77,41 @@ def test_class_photos_load_from_their_resized_copies(visit, screenshot_dir):
         assert image["ratio"] == pytest.approx(1.5, rel=0.01)
     gallery.screenshot(path=screenshot_dir / "class-photos-phone.png")
     session.assert_clean()
+
+
+LABEL_LINES = """() => [...document.querySelectorAll('dl.facts > dt')].map((dt) => {
+    const range = document.createRange();
+    range.selectNodeContents(dt);
+    const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0)
+        .map((r) => Math.round(r.top)));
+    const lineHeight = parseFloat(getComputedStyle(dt).lineHeight);
+    return {label: dt.textContent.trim(), lines: tops.size,
+            height: range.getBoundingClientRect().height, lineHeight: lineHeight,
+            right: dt.getBoundingClientRect().right};
+})"""
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_no_label_of_the_details_list_breaks_across_lines_on_a_phone(
+    browser, site_url, sample_site, width
+):
+    context = browser.new_context(
+        viewport={"width": width, "height": 800}, is_mobile=True, has_touch=True
+    )
+    try:
+        page = context.new_page()
+        pages = sorted(p.parent.name for p in (sample_site / "kelas").glob("*/index.html"))
+        seen = set()
+        for slug in pages:
+            page.goto(f"{site_url}kelas/{slug}/", wait_until="load")
+            labels = page.evaluate(LABEL_LINES)
+            for label in labels:
+                seen.add(label["label"])
+                where = f"{slug} at {width} px: {label}"
+                assert label["lines"] == 1, where
+                assert label["height"] < 1.5 * label["lineHeight"], where
+                assert label["right"] <= width, where
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, slug
+        assert {"Kapasitas", "Yang perlu dibawa", "Peserta hadir"} <= seen
+    finally:
+        context.close()

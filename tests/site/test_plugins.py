@@ -177,3 +177,28 @@ def test_a_production_build_reads_the_settings_once_and_the_clock_once(
     build_site(SOCIAL_PUBLISH={"write_plan": True, "ledger": str(tmp_path / "ledger.json")})
 
     assert (len(loads), len(clock_reads)) == (1, 1)
+
+
+@pytest.mark.parametrize("plugins", [["sitemap"], []])
+def test_a_theme_without_its_plugin_is_refused_at_start_naming_class_schedule(
+    build_site, tmp_path, plugins
+):
+    with pytest.raises(runner.BuildFailed) as failure:
+        build_site(PLUGINS=plugins)
+
+    assert failure.value.code == runner.EXIT_SETTINGS
+    (problem,) = failure.value.problems
+    assert problem.startswith(f"class_schedule: PLUGINS {plugins} has none of the kit's plugins")
+    assert 'add "class_schedule" to PLUGINS' in problem
+    assert "\n" not in problem
+    assert not list(tmp_path.glob("output/**/*.html"))  # refused before anything was written
+
+
+def test_a_theme_that_needs_no_plugin_builds_with_sitemap_alone(build_site, tmp_path):
+    content = tmp_path / "plain"
+    (content / "classes").mkdir(parents=True)
+    (content / "classes" / "halo.md").write_text("Title: Halo\nDate: 2026-11-20 10:00\n\nIsi.\n")
+
+    site = build_site(content, PLUGINS=["sitemap"], THEME="simple", STATIC_PATHS=[])
+
+    assert (site / "index.html").exists()

@@ -46,14 +46,22 @@ def baselined(settings: dict) -> None:
     run("announce", settings, baseline=True)
 
 
-def leave_pending(settings: dict, slug: str, kind: str, start: str) -> None:
+def leave_pending(
+    settings: dict,
+    slug: str,
+    kind: str,
+    start: str,
+    network: str = "twitter",
+    change: str | None = None,
+) -> None:
     """What a crash right after a request leaves: a pending record, maybe posted, maybe not."""
     data = json.loads(ledger_file(settings).read_text(encoding="utf-8"))
     data["records"].append(
         {
             "slug": slug,
-            "network": "twitter",
+            "network": network,
             "kind": kind,
+            **({"change": change} if change else {}),
             "status": "pending",
             "post_id": None,
             "url": None,
@@ -215,8 +223,10 @@ def test_retry_pending_drops_a_reminder_whose_class_has_started(site, twitter, c
     lines = run("remind", settings, cli.Options(retry_pending=True))
 
     assert lines == [
-        "remind: dropped the pending reminder for jurnalistik-foto: the class started at "
-        "2026-12-05T14:00:00+07:00",
+        "remind: dropped the pending reminder jurnalistik-foto on X (Twitter): the class started "
+        "at 2026-12-05T14:00:00+07:00, so it is of no use any more. It may have been posted at "
+        "2026-12-04T19:00:00+07:00 just before a run stopped (the account shows whether it was); "
+        "it is recorded as dropped and never posted",
         "remind: nothing to post on X (Twitter)",
     ]
     assert not [r for r in stored(settings) if r["status"] == "pending"]
@@ -391,3 +401,169 @@ def test_a_venue_of_200_cjk_characters_gets_a_page_with_a_bounded_address(
     plan = json.loads((Path(settings["CACHE_PATH"]) / "announce-plan.json").read_text())
     (item,) = [i for i in plan["items"] if i["slug"] == "jurnalistik-foto"]
     assert item["texts"]["twitter"]["announcement"]["weighted_length"] <= 280
+
+
+def as_written_before_networks(settings: dict) -> bytes:
+    """The ledger as a kit that knew only X wrote it: version 1, `tweet_id`, no `networks`."""
+    data = json.loads(ledger_file(settings).read_text(encoding="utf-8"))
+    del data["networks"]
+    data["version"] = 1
+    data["records"] = [
+        {("tweet_id" if key == "post_id" else key): value for key, value in record.items()}
+        for record in data["records"]
+    ]
+    ledger_file(settings).write_text(json.dumps(data, indent=1), encoding="utf-8")
+    return ledger_file(settings).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("answer", "options"),
+    [
+        ({"status": 402, "json": {"title": "CreditsDepleted", "status": 402}}, QUICK),
+        ({"status": 429, "json": {"title": "Too Many Requests", "status": 429}}, QUICK),
+        (None, cli.Options(dry_run=True)),
+    ],
+    ids=["402", "429", "dry-run"],
+)
+def test_a_run_that_records_nothing_leaves_an_old_format_ledger_byte_for_byte(
+    site, twitter, credentials, answer, options
+):
+    settings = site(now=EVENING_BEFORE)
+    baselined(settings)
+    before = as_written_before_networks(settings)
+    if answer:
+        twitter.post(TWEETS, **answer)
+
+    try:
+        run("remind", settings, options)
+    except cli.PublishFailed as failure:
+        assert failure.code in (cli.EXIT_SETUP, cli.EXIT_FAILED)
+
+    assert len(twitter.calls) == (1 if answer else 0)
+    assert ledger_file(settings).read_bytes() == before
+    assert run("announce", settings) == ["announce: nothing to post on X (Twitter)"]
+    assert ledger_file(settings).read_bytes() == before
+
+
+def test_the_first_run_that_records_something_upgrades_an_old_format_ledger(
+    site, twitter, credentials
+):
+    settings = site(now=EVENING_BEFORE)
+    baselined(settings)
+    as_written_before_networks(settings)
+    accepted(twitter, "5")
+
+    run("remind", settings)
+
+    data = json.loads(ledger_file(settings).read_text(encoding="utf-8"))
+    assert (data["version"], data["networks"]) == (2, ["twitter"])
+    assert all("tweet_id" not in record for record in data["records"])
+    assert data["records"][-1]["post_id"] == "5"
+
+
+@pytest.mark.parametrize("retry_pending", [False, True], ids=["plain", "retry-pending"])
+@pytest.mark.parametrize("command", ["announce", "remind"])
+@pytest.mark.parametrize(
+    ("kind", "change"), [("announcement", None), ("update", "rescheduled"), ("reminder", None)]
+)
+def test_a_pending_post_about_a_class_that_has_started_is_dropped_and_recorded(
+    site, twitter, credentials, kind, change, command, retry_pending
+):
+    settings = site(now=EVENING_BEFORE)
+    baselined(settings)
+    # The run that was killed before its request left, the evening before the class.
+    leave_pending(settings, "jurnalistik-foto", kind, "2026-12-05T14:00:00+07:00", change=change)
+    settings = site(now=AFTER_IT_STARTED)
+
+    lines = run(command, settings, cli.Options(retry_pending=retry_pending))
+
+    described = f"{kind} ({change}) jurnalistik-foto" if change else f"{kind} jurnalistik-foto"
+    assert lines[0] == (
+        f"{command}: dropped the pending {described} on X (Twitter): the class started at "
+        "2026-12-05T14:00:00+07:00, so it is of no use any more. It may have been posted at "
+        "2026-12-04T19:00:00+07:00 just before a run stopped (the account shows whether it was); "
+        "it is recorded as dropped and never posted"
+    )
+    (dropped,) = [
+        r
+        for r in stored(settings)
+        if r["slug"] == "jurnalistik-foto" and r["kind"] == kind and r["status"] != "baseline"
+    ]
+    assert (dropped["status"], dropped["dropped_at"]) == ("dropped", "2026-12-05T15:00:00+07:00")
+    assert dropped["recorded_at"] == "2026-12-04T19:00:00+07:00"  # when it may have gone out
+    # Every later run of the evening workflow is quiet again, and nothing is ever sent for it.
+    for later in ("announce", "remind", "announce"):
+        assert run(later, settings) == [f"{later}: nothing to post on X (Twitter)"]
+    assert len(twitter.calls) == 0
+    assert [r["status"] for r in stored(settings)].count("dropped") == 1
+
+
+def test_a_dry_run_says_it_would_drop_and_changes_nothing(site, twitter, credentials):
+    settings = site(now=EVENING_BEFORE)
+    baselined(settings)
+    leave_pending(settings, "jurnalistik-foto", "announcement", "2026-12-05T14:00:00+07:00")
+    settings = site(now=AFTER_IT_STARTED)
+    before = ledger_file(settings).read_bytes()
+
+    lines = run("announce", settings, cli.Options(dry_run=True))
+
+    assert lines[0].startswith(
+        "announce: would drop the pending announcement jurnalistik-foto on X (Twitter): the class "
+        "started at 2026-12-05T14:00:00+07:00"
+    )
+    assert "need settling" not in " ".join(lines)
+    assert ledger_file(settings).read_bytes() == before
+
+
+def test_a_pending_announcement_of_a_class_moved_to_later_still_waits_for_settle(
+    site, content_dir, twitter, credentials
+):
+    content = content_dir()
+    settings = site(content, now=EVENING_BEFORE)
+    baselined(settings)
+    leave_pending(settings, "jurnalistik-foto", "announcement", "2026-12-05T14:00:00+07:00")
+    source = content / "classes" / "2026-12-05-jurnalistik-foto.md"
+    source.write_text(
+        source.read_text(encoding="utf-8").replace(
+            "Start: 2026-12-05 14:00", "Start: 2026-12-12 14:00"
+        ),
+        encoding="utf-8",
+    )
+    source.rename(content / "classes" / "2026-12-12-jurnalistik-foto.md")
+    settings = site(content, now=AFTER_IT_STARTED)
+
+    code, lines = failing("announce", settings)
+
+    # The class has not started at its new time: the post may still matter, a person decides.
+    assert code == cli.EXIT_ATTENTION
+    assert not [line for line in lines if "dropped" in line]
+    assert [r["status"] for r in stored(settings)].count("pending") == 1
+
+
+def test_a_pending_post_is_dropped_on_its_own_network_only(site, networks):
+    settings = site(networks=["twitter", "mastodon"], now=EVENING_BEFORE)
+    run("announce", settings, baseline=True)
+    leave_pending(
+        settings, "jurnalistik-foto", "reminder", "2026-12-05T14:00:00+07:00", network="mastodon"
+    )
+    leave_pending(settings, "kewirausahaan-sosial", "update", "2027-01-09T09:00:00+07:00")
+    settings = site(networks=["twitter", "mastodon"], now=AFTER_IT_STARTED)
+    networks.answer_all()
+
+    code, lines = failing("remind", settings)
+
+    assert code == cli.EXIT_ATTENTION  # the update of a class still to come waits for settle
+    assert [line for line in lines if "dropped" in line] == [
+        "remind: dropped the pending reminder jurnalistik-foto on Mastodon: the class started at "
+        "2026-12-05T14:00:00+07:00, so it is of no use any more. It may have been posted at "
+        "2026-12-04T19:00:00+07:00 just before a run stopped (the account shows whether it was); "
+        "it is recorded as dropped and never posted"
+    ]
+    assert {
+        (r["network"], r["slug"], r["status"])
+        for r in stored(settings)
+        if r["status"] in ("dropped", "pending")
+    } == {
+        ("mastodon", "jurnalistik-foto", "dropped"),
+        ("twitter", "kewirausahaan-sosial", "pending"),
+    }

@@ -12,10 +12,11 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops, ImageOps, ImageStat
 
 from berbagi.glue import runner
 
+ROOT = Path(__file__).resolve().parents[2]
 SITE_URL = "https://palembang.akademiberbagi.example"
 UPCOMING = "kewirausahaan-sosial"
 WITH_PHOTOS = "fotografi-ponsel"
@@ -107,14 +108,77 @@ def test_an_upcoming_class_shows_its_own_share_image(sample_site):
     assert json.loads(json_ld)["image"] == [head.meta["og:image"]]
 
 
-def test_a_class_with_photos_shows_its_first_photo(sample_site):
+def test_a_class_with_photos_shows_its_first_photo_cropped_to_a_share_image(sample_site):
     head = head_of(sample_site / "kelas" / WITH_PHOTOS / "index.html")
 
     image = local_file(sample_site, head.meta["og:image"])
-    assert image.parent == sample_site / "foto" / WITH_PHOTOS
+    assert image == sample_site / "bagikan" / "kelas" / f"{WITH_PHOTOS}.jpg"
     with Image.open(image) as photo:
+        assert (photo.format, photo.size) == ("JPEG", (1200, 630))
         assert photo.size == (int(head.meta["og:image:width"]), int(head.meta["og:image:height"]))
+        assert not photo.getexif() and "exif" not in photo.info
     assert head.meta["og:image:type"] == "image/jpeg"
+    assert head.meta["og:image:alt"].startswith("Peserta memotret secangkir kopi")
+    original = ROOT / "content" / "images" / "kelas" / "fotografi-ponsel-kopi.jpg"
+    assert not (sample_site / "images" / "kelas" / original.name).exists()
+
+
+def test_every_class_page_shares_a_picture_of_1200_by_630(sample_site):
+    pages = sorted((sample_site / "kelas").glob("*/index.html"))
+    assert len(pages) == 12
+    for page in pages:
+        head = head_of(page)
+        with Image.open(local_file(sample_site, head.meta["og:image"])) as image:
+            assert image.size == (1200, 630), page
+            size = (int(head.meta["og:image:width"]), int(head.meta["og:image:height"]))
+            assert size == image.size, page
+            assert not image.getexif(), page  # no camera, no time, no GPS position
+
+
+def _difference(first: Image.Image, second: Image.Image) -> float:
+    """Mean absolute difference of two pictures of one size, per channel, 0 to 255."""
+    difference = ImageChops.difference(first.convert("RGB"), second.convert("RGB"))
+    return sum(ImageStat.Stat(difference).mean) / 3
+
+
+def test_the_portrait_photo_is_cropped_around_its_focus_point(sample_site):
+    # public-speaking: 1600x1067 stored, shown upright (EXIF orientation 6) as 1067x1600, and
+    # "focus 50% 27%": the speaker's head, high in the picture, not the middle of his jacket.
+    source = ROOT / "content" / "images" / "kelas" / "public-speaking-mikrofon.jpg"
+    text = next((ROOT / "content" / "classes").glob("*-public-speaking.md")).read_text("utf-8")
+    assert "| focus 50% 27%" in text
+    with Image.open(source) as stored:
+        upright = ImageOps.exif_transpose(stored).convert("RGB")
+    assert upright.size == (1067, 1600)
+    high = round(1067 * 630 / 1200)  # the 1.91:1 box of full width: 560 rows
+    top = round(0.27 * 1600 - high / 2)
+    around_focus = upright.crop((0, top, 1067, top + high)).resize((1200, 630))
+    middle = (1600 - high) // 2
+    centre = upright.crop((0, middle, 1067, middle + high)).resize((1200, 630))
+
+    shared = head_of(sample_site / "kelas" / "public-speaking" / "index.html").meta["og:image"]
+    with Image.open(local_file(sample_site, shared)) as image:
+        assert image.size == (1200, 630)
+        assert _difference(image, around_focus) < 2
+        assert _difference(image, centre) > 10 * _difference(image, around_focus)
+
+
+def test_a_photo_share_image_is_made_again_only_when_its_photo_or_focus_changes(
+    content_dir, build_site
+):
+    content = content_dir()
+    site = build_site(content)
+    edited = site / "bagikan" / "kelas" / "public-speaking.jpg"
+    untouched = site / "bagikan" / "kelas" / f"{WITH_PHOTOS}.jpg"
+    before = {path: (path.stat().st_mtime_ns, path.read_bytes()) for path in (edited, untouched)}
+    source = next((content / "classes").glob("*-public-speaking.md"))
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("| focus 50% 27%", "| focus 50% 90%"), encoding="utf-8")
+
+    build_site(content)
+
+    assert untouched.stat().st_mtime_ns == before[untouched][0]
+    assert edited.read_bytes() != before[edited][1]
 
 
 def test_home_pages_and_old_classes_without_photos_show_the_chapter_image(sample_site):

@@ -102,3 +102,25 @@ def test_a_wrong_deploy_setting_is_exit_2_and_builds_nothing(
 
     assert stopped.value.code == 2
     assert not (tmp_path / "output").exists()
+
+
+def test_invoke_build_refuses_a_theme_without_its_plugin_with_exit_2(tasks, tmp_path, monkeypatch):
+    settings = tmp_path / "pelicanconf_test.py"
+    settings.write_text(
+        "import runpy\n"
+        f"_local = runpy.run_path({str(ROOT / 'pelicanconf.py')!r})\n"
+        "globals().update({k: v for k, v in _local.items() if k.isupper()})\n"
+        f"OUTPUT_PATH = {str(tmp_path / 'output')!r}\n"
+        f"CACHE_PATH = {str(tmp_path / 'cache')!r}\n"
+        f"PATH = {str(ROOT / 'content')!r}\n"
+        "PLUGINS = ['sitemap']\n"
+    )
+    monkeypatch.setitem(tasks.CONFIG, "settings_base", str(settings))
+
+    with pytest.raises(Exit) as stopped:
+        tasks.build(MockContext())
+
+    assert stopped.value.code == 2
+    (line,) = stopped.value.message.splitlines()
+    assert line.startswith("class_schedule: PLUGINS ['sitemap'] has none of the kit's plugins")
+    assert not (tmp_path / "output").exists()

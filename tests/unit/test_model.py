@@ -269,3 +269,45 @@ def test_a_past_class_with_its_start_as_date_is_still_refused():
     now = datetime(2027, 1, 1, 9, 0, tzinfo=JAKARTA)
     _, errors = build_at(now, date="2026-12-05 14:00")
     assert [e.field for e in errors] == ["date"]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("images/a.jpg | Peserta di kelas", ("Peserta di kelas", None)),
+        ("images/a.jpg | Peserta di kelas | focus 30% 40%", ("Peserta di kelas", (0.3, 0.4))),
+        ("images/a.jpg | Kiri | kanan | FOCUS 12,5%  100 %", ("Kiri | kanan", (0.125, 1.0))),
+        ("images/a.jpg | Kiri | kanan", ("Kiri | kanan", None)),
+        ("images/a.jpg | Fokus kamera | lensa", ("Fokus kamera | lensa", None)),
+    ],
+)
+def test_a_photo_line_may_end_with_a_focus_point(line, expected):
+    event, errors = build(photo=line)
+
+    assert errors == []
+    (photo,) = event.photos
+    assert (photo.path, photo.alt, photo.focus) == ("images/a.jpg", *expected)
+
+
+@pytest.mark.parametrize(
+    ("focus", "says"),
+    [
+        ("focus 30%", "'focus 30%' is not a focus point like 'focus 50% 30%'"),
+        ("focus 30 40", "'focus 30 40' is not a focus point"),
+        ("focus 50% 101%", "'focus 50% 101%': a focus point lies between 0% and 100%"),
+        ("focus tengah", "'focus tengah' is not a focus point"),
+    ],
+)
+def test_a_focus_point_that_cannot_be_read_names_its_line(focus, says):
+    _, errors = build(photo=f"images/a.jpg | Peserta | {focus}")
+
+    (error,) = errors
+    assert (error.field, error.line) == ("photo", list(VALID).index("registration") + 2)
+    assert error.message.startswith(says)
+
+
+def test_a_photo_line_with_only_a_focus_point_has_no_alt_text():
+    _, errors = build(photo="images/a.jpg | focus 50% 50%")
+
+    (error,) = errors
+    assert error.message.startswith("'images/a.jpg' has no alt text")

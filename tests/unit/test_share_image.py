@@ -27,7 +27,9 @@ from berbagi.render.share_image import (
     drawable_text,
     fit_text,
     font_characters,
+    photo_crop_box,
     render_chapter_image,
+    render_photo_share_image,
     render_share_image,
     share_texts,
     text_width,
@@ -268,3 +270,60 @@ def test_any_text_fits_its_box(text, box_width, max_lines):
         # Nothing is lost unless the text was cut: only the spaces between lines change.
         clean = drawable_text(text, BOLD)
         assert "".join(fitted.lines).replace(" ", "") == clean.replace(" ", "")
+
+
+def _photo(size, orientation=None, gps=True, across=False) -> bytes:
+    """A JPEG as a phone saves it: a gradient (dark at the top, or on the left when `across`),
+    an orientation and a GPS position in its EXIF."""
+    gradient = Image.linear_gradient("L")
+    image = (gradient.rotate(90) if across else gradient).resize(size).convert("RGB")
+    exif = Image.Exif()
+    if orientation:
+        exif[0x0112] = orientation
+    if gps:
+        exif[0x8825] = {1: "S", 2: (2.0, 58.0, 30.0), 3: "E", 4: (104.0, 45.0, 0.0)}
+    exif[0x0110] = "Ponsel Contoh"
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif.tobytes(), comment=b"kelas")
+    return out.getvalue()
+
+
+def test_a_photo_becomes_a_1200x630_jpeg_without_exif_gps_or_comment():
+    data = render_photo_share_image(_photo((1600, 1067)), None)
+
+    with Image.open(io.BytesIO(data)) as image:
+        assert (image.format, image.size) == ("JPEG", (WIDTH, HEIGHT))
+        assert not image.getexif()
+        assert "exif" not in image.info and not image.info.get("comment")
+    assert b"Ponsel Contoh" not in data
+    assert render_photo_share_image(_photo((1600, 1067)), None) == data  # the same bytes
+
+
+def test_a_small_photo_is_scaled_up_to_the_share_size():
+    with Image.open(io.BytesIO(render_photo_share_image(_photo((400, 300)), None))) as image:
+        assert image.size == (WIDTH, HEIGHT)
+
+
+def test_the_crop_keeps_1_91_to_1_around_the_focus_and_stays_inside_the_photo():
+    assert photo_crop_box((1067, 1600), None) == (0, 520, 1067, 1080)
+    assert photo_crop_box((1067, 1600), (0.5, 0.27)) == (0, 152, 1067, 712)
+    assert photo_crop_box((1067, 1600), (0.5, 0.0)) == (0, 0, 1067, 560)
+    assert photo_crop_box((1067, 1600), (0.5, 1.0)) == (0, 1040, 1067, 1600)
+    assert photo_crop_box((1600, 1067), None) == (0, 114, 1600, 954)
+    assert photo_crop_box((3000, 1000), (1.0, 0.5)) == (1095, 0, 3000, 1000)
+    assert photo_crop_box((1200, 630), (0.3, 0.3)) == (0, 0, 1200, 630)
+
+
+def test_the_upright_photo_is_cropped_where_the_focus_is():
+    # Stored 1600x1067 with its gradient running across, shown 1067x1600 once EXIF orientation 6
+    # turns it: the gradient then runs down, and a focus high up keeps the other end than one low.
+    stored = _photo((1600, 1067), orientation=6, across=True)
+    high = render_photo_share_image(stored, (0.5, 0.0))
+    low = render_photo_share_image(stored, (0.5, 1.0))
+    with Image.open(io.BytesIO(high)) as first, Image.open(io.BytesIO(low)) as second:
+        assert first.size == second.size == (WIDTH, HEIGHT)
+        top, bottom = (
+            first.convert("L").getpixel((600, 0)),
+            second.convert("L").getpixel((600, 629)),
+        )
+        assert abs(top - bottom) > 150
