@@ -150,6 +150,18 @@ _PARTS: dict[str, tuple[tuple[str, Words, bool], ...]] = {
             ),
             True,
         ),
+        (
+            "focus",
+            (
+                "Titik fokus",
+                "Focus point",
+                "Bagian foto yang dipertahankan saat dipotong untuk gambar bagikan (1200x630): "
+                "seberapa jauh ke kanan, lalu ke bawah, misalnya 50% 30%. Kosong: tengah.",
+                "The part kept when the photo is cropped for the share image (1200x630): how "
+                "far across, then down, e.g. 50% 30%. Empty: the centre.",
+            ),
+            False,
+        ),
     ),
 }
 REQUIRED = frozenset({"title", "start", "venue", "venue_address", "teacher"})

@@ -27,12 +27,17 @@
   // `Name | handles | bio` from {name, handles, bio}; empty parts at the end are left out.
   function joinParts(key, item) {
     var names = kit.parts[key];
-    var parts = names.map(function (name, index) {
+    var parts = names.map(function (name) {
       var text = oneLine(item && item[name]);
-      // A `|` inside a name would start the next part when the kit reads the line.
-      return index < names.length - 1 ? text.replace(/\|/g, "/") : text;
+      // The kit tells a photo's focus point from its alt text by the word "focus".
+      if (name === "focus" && text && !/^focus\b/i.test(text)) text = "focus " + text;
+      return text;
     });
     while (parts.length > 1 && parts[parts.length - 1] === "") parts.pop();
+    // A `|` inside a part before the last would start the next part when the kit reads it.
+    parts = parts.map(function (text, index) {
+      return index < parts.length - 1 ? text.replace(/\|/g, "/") : text;
+    });
     return parts.join(" | ").replace(/\| {2}\|/g, "| |").trim();
   }
 
@@ -40,6 +45,16 @@
     var names = kit.parts[key];
     var rest = value;
     var item = {};
+    // As the kit reads a Photo line: a last part starting with "focus" is the focus point, and
+    // anything else after the path is the alt text, which may hold a "|" of its own.
+    if (names[names.length - 1] === "focus") {
+      var lastBar = rest.lastIndexOf("|");
+      var tail = lastBar === -1 ? "" : rest.slice(lastBar + 1).trim();
+      var isFocus = /^focus\b/i.test(tail);
+      item.focus = isFocus ? tail.replace(/^focus\s*/i, "") : "";
+      if (isFocus) rest = rest.slice(0, lastBar);
+      names = names.slice(0, -1);
+    }
     names.forEach(function (name, index) {
       if (index === names.length - 1) {
         item[name] = rest.trim();

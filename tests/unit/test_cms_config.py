@@ -64,6 +64,7 @@ def test_photos_are_uploaded_where_photo_lines_point():
     assert [(p["name"], p["widget"], p["required"]) for p in photo["fields"]] == [
         ("image", "image", True),
         ("alt", "string", True),
+        ("focus", "string", False),  # the share image's crop: `| focus 50% 30%`
     ]
 
 

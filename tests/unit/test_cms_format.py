@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from berbagi import classfile, cms
+from berbagi.classfile import parse
+from berbagi.model import photo_entries
 
 ROOT = Path(__file__).resolve().parents[2]
 CLASSES = sorted((ROOT / "content" / "classes").glob("[0-9]*.md"))
@@ -74,7 +76,10 @@ def test_the_file_it_writes():
             {"name": "Budi | Tono", "handles": "@budi"},
         ],
         "partner": [{"name": "Toko Buku", "url": "https://toko.example"}],
-        "photo": [{"image": "images/kelas/a.jpg", "alt": "Peserta | menulis"}],
+        "photo": [
+            {"image": "images/kelas/a.jpg", "alt": "Peserta | menulis"},
+            {"image": "images/kelas/b.jpg", "alt": "Guru | murid", "focus": "50% 30%"},
+        ],
         "previous_start": ["2026-12-13 14:00"],
         "capacity": 30,
         "status": "scheduled",
@@ -95,6 +100,7 @@ def test_the_file_it_writes():
         "Previous_Start: 2026-12-13 14:00\n"
         "Partner: Toko Buku | https://toko.example\n"
         "Photo: images/kelas/a.jpg | Peserta | menulis\n"
+        "Photo: images/kelas/b.jpg | Guru / murid | focus 50% 30%\n"
         "\n"
         "Uraian.\n"
     )
@@ -103,7 +109,15 @@ def test_the_file_it_writes():
         {"name": "Sari", "handles": "", "bio": "Penulis"},
         {"name": "Budi / Tono", "handles": "@budi", "bio": ""},
     ]
-    assert back["photo"] == [{"image": "images/kelas/a.jpg", "alt": "Peserta | menulis"}]
+    assert back["photo"] == [
+        {"image": "images/kelas/a.jpg", "alt": "Peserta | menulis", "focus": ""},
+        {"image": "images/kelas/b.jpg", "alt": "Guru / murid", "focus": "50% 30%"},
+    ]
+    photos = [(path, alt, focus) for path, alt, focus, _ in photo_entries(parse(text, "x"))]
+    assert photos == [
+        ("images/kelas/a.jpg", "Peserta | menulis", None),
+        ("images/kelas/b.jpg", "Guru / murid", "focus 50% 30%"),
+    ]
 
 
 def test_date_is_filled_in_only_before_start():
