@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, tzinfo
+from typing import Any
 
 from . import scaffold
 from .classfile import clean_body, clean_value
@@ -437,7 +438,8 @@ def missing(draft: Draft) -> list[str]:
 
 def _organizer_tasks(draft: Draft) -> list[str]:
     answers = draft.proposal.answers
-    tasks = ["memastikan judul, uraian dan data pengajar", "memperbarui `Date:` saat kelas diumumkan"]
+    tasks = ["memastikan judul, uraian dan data pengajar"]
+    tasks.append("memperbarui `Date:` saat kelas diumumkan")
     if draft.proposal.kind == VENUE_LABEL:
         tasks = ["menentukan kelas, pengajar dan waktunya di tempat ini"]
     if not answers.get("address"):
@@ -447,17 +449,26 @@ def _organizer_tasks(draft: Draft) -> list[str]:
     return tasks
 
 
-def answer_comment(draft: Draft, pull_url: str, check_passed: bool | None = None) -> str:
-    """The comment on the issue: what was made, what is missing, what happens next."""
+def answer_comment(
+    draft: Draft, pull_url: str, check_passed: bool | None = None, updated: bool = True
+) -> str:
+    """The comment on the issue: what was made, what is missing, what happens next.
+
+    `check_passed` is what `invoke check` said of the site with the draft (None: not run);
+    `updated` is False when an organizer already edited the draft, so the issue's edit waits.
+    """
     proposal = draft.proposal
     what = "usulan kelas" if proposal.kind == CLASS_LABEL else "tawaran tempat"
-    lines = [
-        COMMENT_MARKER,
-        f"Terima kasih atas {what} ini! 🙏",
-        "",
-        f"Draf kelas sudah dibuat otomatis: {pull_url} (berkas `{draft.file_name}`).",
-        "",
-    ]
+    lines = [COMMENT_MARKER, f"Terima kasih atas {what} ini! 🙏", ""]
+    if updated:
+        lines.append(f"Draf kelas sudah dibuat otomatis: {pull_url} (berkas `{draft.file_name}`).")
+    else:
+        lines.append(
+            f"Draf kelas ini sudah disunting pengurus ({pull_url}), jadi perubahan pada issue "
+            "tidak diterapkan otomatis; pengurus akan menyesuaikannya. Daftar di bawah ini "
+            "menurut isi issue yang terbaru."
+        )
+    lines.append("")
     gaps = missing(draft)
     if not proposal.rules_accepted:
         gaps.insert(0, "Persetujuan aturan kelas (gratis, tanpa jualan, tanpa kampanye politik) "
@@ -488,5 +499,72 @@ def answer_comment(draft: Draft, pull_url: str, check_passed: bool | None = None
         "",
         "Bila ada yang ingin diubah, sunting issue ini: draf diperbarui otomatis. "
         "**Tidak ada yang diterbitkan sebelum pengurus menggabungkan (merge) draf ini.**",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def draft_to_json(draft: Draft) -> dict[str, Any]:
+    """The draft as plain data, for the workflow's next step."""
+    data = asdict(draft)
+    data["branch"] = draft.branch
+    return data
+
+
+def draft_from_json(data: Mapping[str, Any]) -> Draft:
+    """The draft written by `draft_to_json`."""
+    raw = dict(data["proposal"])
+    proposal = Proposal(
+        **{
+            **raw,
+            "answers": dict(raw["answers"]),
+            "ignored_headings": tuple(raw["ignored_headings"]),
+            "cut_fields": tuple(raw["cut_fields"]),
+        }
+    )
+    return Draft(
+        proposal=proposal,
+        file_name=data["file_name"],
+        slug=data["slug"],
+        text=data["text"],
+        errors=tuple(ValidationError(**error) for error in data["errors"]),
+        notes=tuple(data["notes"]),
+    )
+
+
+def pull_title(draft: Draft) -> str:
+    """`Usulan kelas #42: Menulis Cerpen` (the title as the draft has it, cut)."""
+    title = next((line[7:] for line in draft.text.splitlines() if line.startswith("Title: ")), "")
+    if draft.proposal.kind == VENUE_LABEL:
+        title = title or next(
+            (line[7:] for line in draft.text.splitlines() if line.startswith("Venue: ")), ""
+        )
+        return _cut(f"Tawaran tempat #{draft.proposal.number}: {title}".rstrip(": "), 120)
+    return _cut(f"Usulan kelas #{draft.proposal.number}: {title}".rstrip(": "), 120)
+
+
+def pull_body(draft: Draft, issue_url: str, check_passed: bool | None) -> str:
+    """The pull request's description: where it came from and what the organizer still does.
+
+    It links the issue without a closing keyword: an organizer decides when it is done.
+    """
+    lines = [
+        f"Draf otomatis dari usulan {issue_url} (issue {draft.proposal.number}).",
+        "",
+        "Status draf: `Status: draft`, jadi tidak tampil di situs walau digabungkan. Sebelum "
+        "menggabungkan, pengurus:",
+        "",
+    ]
+    lines += [f"- [ ] {task}" for task in _organizer_tasks(draft)]
+    gaps = missing(draft)
+    if gaps:
+        lines += ["", "**Yang masih kurang menurut pemeriksaan:**", ""]
+        lines += [f"- {gap}" for gap in gaps]
+    if check_passed is not None:
+        outcome = "lulus" if check_passed else "belum lulus (lihat log workflow Proposal)"
+        lines += ["", f"`invoke check` dengan draf ini: {outcome}."]
+    lines += [
+        "",
+        "Pull request ini dibuat dengan GITHUB_TOKEN, jadi pemeriksaan pull request tidak "
+        "berjalan sendiri: tutup lalu buka lagi, atau tambahkan satu commit, untuk menjalankannya.",
     ]
     return "\n".join(lines) + "\n"
