@@ -538,10 +538,16 @@ def proposal(c, event="", issue_file="", number=0, author="", result="proposal.j
     print(proposals.answer_comment(draft, "(pull request belum dibuat)"))
 
 
-def _git(*arguments: str) -> None:
+def _git(folder: Path, *arguments: str) -> None:
+    """Run git in the repository holding `folder`; a failure ends the task (exit 1)."""
     import subprocess
 
-    subprocess.run(["git", *arguments], cwd=ROOT, check=True)
+    try:
+        subprocess.run(["git", *arguments], cwd=folder, check=True)
+    except subprocess.CalledProcessError as error:
+        raise Exit(
+            f"proposal-submit: git {arguments[0]} failed (exit {error.returncode})"
+        ) from None
 
 
 @task(
@@ -562,8 +568,10 @@ def proposal_submit(c, result="proposal.json", check_outcome=""):
     number = draft.proposal.number
     passed = {"success": True, "failure": False}.get(check_outcome)
     bot = proposal_github.BOT_LOGIN
-    _git("add", "--", data["file"])
+    file = Path(data["file"])
+    _git(file.parent, "add", "--", file.name)
     _git(
+        file.parent,
         "-c", f"user.name={bot}", "-c", f"user.email={proposal_github.BOT_EMAIL}",
         "commit", "--quiet", "-m", f"Draf kelas dari usulan #{number}",
         "-m", f"{proposal_github.TRAILER}: {number}",
@@ -571,7 +579,7 @@ def proposal_submit(c, result="proposal.json", check_outcome=""):
 
     def push(branch: str, expected: str) -> None:
         lease = f"--force-with-lease=refs/heads/{branch}:{expected}" if expected else "--force"
-        _git("push", "--quiet", lease, "origin", f"HEAD:refs/heads/{branch}")
+        _git(file.parent, "push", "--quiet", lease, "origin", f"HEAD:refs/heads/{branch}")
 
     try:
         github = proposal_github.GitHub(
@@ -591,5 +599,5 @@ def proposal_submit(c, result="proposal.json", check_outcome=""):
         )
     except proposal_github.GitHubError as error:
         raise Exit(f"proposal-submit: {error}", code=1) from None
-    state = "updated" if done.pushed else "left as the organizer edited it"
+    state = "pushed" if done.pushed else "left as the organizer edited it"
     print(f"proposal-submit: {done.pull.url} {state}; answered at {done.comment_url}")

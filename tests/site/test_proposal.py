@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+import responses
 
 from berbagi import proposal, scaffold
 from berbagi.glue import runner
@@ -112,3 +113,75 @@ def test_the_task_without_an_issue_says_how_to_give_one():
     )
     assert run.returncode == 2
     assert "give --event FILE, or --issue-file FILE and --number N" in run.stderr
+
+
+def git(folder: Path, *arguments: str) -> str:
+    return subprocess.run(
+        ["git", *arguments], cwd=folder, check=True, capture_output=True, text=True
+    ).stdout
+
+
+@responses.activate
+def test_submit_pushes_the_draft_opens_the_pull_request_and_answers(tmp_path, monkeypatch, capsys):
+    import importlib.util
+
+    from invoke import Context
+
+    spec = importlib.util.spec_from_file_location("berbagi_tasks", ROOT / "tasks.py")
+    assert spec is not None and spec.loader is not None
+    tasks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tasks)
+    origin, site = tmp_path / "origin.git", tmp_path / "site"
+    git(tmp_path, "init", "--quiet", "--bare", str(origin))
+    git(tmp_path, "clone", "--quiet", str(origin), str(site))
+    (site / "content" / "classes").mkdir(parents=True)
+    (site / "content" / "classes" / ".keep").write_text("", encoding="utf-8")
+    git(site, "add", ".")
+    git(site, "-c", "user.name=t", "-c", "user.email=t@t.invalid", "commit", "-qm", "base")
+    git(site, "push", "--quiet", "origin", "HEAD:refs/heads/main")
+    draft = add_draft(site / "content", "class_complete.md")
+    result = tmp_path / "proposal.json"
+    data = proposal.draft_to_json(draft) | {
+        "file": str(site / "content" / "classes" / draft.file_name),
+        "path": f"content/classes/{draft.file_name}",
+        "issue_url": "https://github.com/akber/situs/issues/42",
+        "base": "main",
+    }
+    result.write_text(json.dumps(data), encoding="utf-8")
+    token = "ghs_never_printed_42"
+    monkeypatch.setenv("GITHUB_TOKEN", token)
+    monkeypatch.setenv("GITHUB_REPOSITORY", "akber/situs")
+    monkeypatch.delenv("GITHUB_API_URL", raising=False)
+    api = "https://api.github.com/repos/akber/situs"
+    responses.get(f"{api}/pulls", json=[])
+    opened = responses.post(
+        f"{api}/pulls",
+        status=201,
+        json={
+            "number": 7,
+            "html_url": "https://github.com/akber/situs/pull/7",
+            "head": {"ref": draft.branch, "sha": "x"},
+        },
+    )
+    responses.get(f"{api}/issues/42/comments", json=[])
+    answered = responses.post(
+        f"{api}/issues/42/comments",
+        status=201,
+        json={"id": 1, "html_url": "https://github.com/akber/situs/issues/42#issuecomment-1"},
+    )
+    tasks.proposal_submit(Context(), result=str(result), check_outcome="failure")
+    pushed = git(origin, "log", "-1", "--format=%an%n%B", draft.branch)
+    assert pushed.startswith("github-actions[bot]\nDraf kelas dari usulan #42\n")
+    assert "Usulan-Issue: 42" in pushed
+    shown = git(origin, "show", f"{draft.branch}:content/classes/{draft.file_name}")
+    assert shown == draft.text
+    assert (
+        "`invoke check` dengan draf ini: belum lulus"
+        in json.loads(opened.calls[0].request.body)["body"]
+    )
+    comment = json.loads(answered.calls[0].request.body)["body"]
+    assert "https://github.com/akber/situs/pull/7" in comment
+    assert "Pemeriksaan otomatis situs gagal" in comment
+    printed = capsys.readouterr()
+    assert "proposal-submit: https://github.com/akber/situs/pull/7 pushed" in printed.out
+    assert token not in printed.out + printed.err
