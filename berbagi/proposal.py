@@ -273,6 +273,12 @@ def _handles(text: str) -> tuple[str, list[str]]:
     return " ".join(kept.values()), dropped
 
 
+def _quoted(text: str) -> str:
+    """A proposer's words inside the answer, as code: no mention, link or formatting of theirs
+    comes alive in a comment the workflow posts."""
+    return "`" + _cut(text.replace("`", "'"), 60) + "`"
+
+
 def _field_part(text: str) -> str:
     """A part of a `Name | handles | bio` line: no `|` of its own."""
     return text.replace("|", "/").strip()
@@ -291,9 +297,9 @@ def _start(text: str, zone: tzinfo, now: datetime) -> tuple[str, str]:
     found = _DATE_TIME.search(text)
     start = parse_local_datetime(found.group(0), zone) if found else None
     if start is None or start.year not in range(2000, 2100):
-        return "", f"Waktu yang diusulkan, «{text}», belum berbentuk tanggal dan jam."
+        return "", f"Waktu yang diusulkan, {_quoted(text)}, belum berbentuk tanggal dan jam."
     if start <= now:
-        return "", f"Waktu yang diusulkan, «{text}», sudah lewat."
+        return "", f"Waktu yang diusulkan, {_quoted(text)}, sudah lewat."
     return f"{start:%Y-%m-%d %H:%M}", ""
 
 
@@ -310,14 +316,18 @@ def _class_header(
     if duration and parse_duration(duration) is not None:
         header["Duration"] = duration
     elif duration:
-        notes.append(f"Lama kelas «{duration}» tidak dipahami; tulis seperti 2 jam atau 90 menit.")
+        notes.append(
+            f"Lama kelas {_quoted(duration)} tidak dipahami; tulis seperti 2 jam atau 90 menit."
+        )
     header["Venue"] = answers.get("venue", "")
     header["Venue_Address"] = answers.get("address", "")
     if answers.get("teacher"):
         handles, dropped = _handles(answers.get("handles", ""))
         if dropped:
             notes.append(
-                "Akun yang tidak dikenali tidak dimasukkan: " + ", ".join(dropped)[:200] + "."
+                "Akun yang tidak dikenali tidak dimasukkan: "
+                + ", ".join(_quoted(token) for token in dropped[:10])
+                + "."
             )
         parts = [_field_part(answers["teacher"]), handles, _field_part(answers.get("bio", ""))]
         header["Teacher"] = " | ".join(parts).rstrip(" |")
@@ -339,7 +349,7 @@ def _venue_header(proposal: Proposal) -> tuple[dict[str, str], list[str]]:
     if count:
         header["Capacity"] = str(int(count[1]))
     elif capacity:
-        notes.append(f"Kapasitas «{capacity}» bukan angka; pengurus mengisinya.")
+        notes.append(f"Kapasitas {_quoted(capacity)} bukan angka; pengurus mengisinya.")
     return header, notes
 
 

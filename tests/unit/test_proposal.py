@@ -252,3 +252,15 @@ def test_the_forms_config_points_at_the_house_rules():
     config = yaml.safe_load((FORMS / "config.yml").read_text(encoding="utf-8"))
     assert isinstance(config["blank_issues_enabled"], bool)
     assert config["contact_links"][0]["url"].startswith("https://")
+
+
+def test_the_proposers_words_in_the_answer_mention_nobody():
+    body = (FIXTURES / "class_complete.md").read_text(encoding="utf-8")
+    body = body.replace("2 jam", "@organizer [x](https://e.example)")
+    body = body.replace("@penulis_cerpen", "@penulis_cerpen @kedua @ketiga!")
+    draft = proposal.compose_draft(proposal.parse_issue(body, 5), ZONE, NOW)
+    comment = proposal.answer_comment(draft, "u")
+    assert "`@organizer [x](https://e.example)`" in comment
+    assert "`@kedua`" in comment and "`@ketiga!`" in comment
+    outside_code = re.sub(r"`[^`]*`", "", comment)
+    assert "@" not in outside_code
