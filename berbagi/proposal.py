@@ -105,9 +105,13 @@ _SPELLED_EMAIL = re.compile(
 # written with a country code; WhatsApp and Telegram-by-number links with them.
 _PHONE = re.compile(
     r"(?:https?://)?(?:wa\.me/|api\.whatsapp\.com/send\?phone=)\+?\d++"
-    r"|(?<![\w+(])\(?(?:\+62|62|0)[\s.()-]{0,3}[1-9](?:[\s.()-]{0,2}\d){6,12}(?!\d)"
+    r"|(?<![\w+(])\(?(?:\+62|62|0)[\s.()-]{0,3}[1-9](?:[\s.()-]{0,2}\d){7,12}(?!\d)"
     r"|(?<![\w+])\+\d{1,3}(?:[\s.()-]{0,2}\d){6,13}(?!\d)",
     re.IGNORECASE,
+)
+# Times and dates that a phone pattern also matches ("08.00-12.00 13.00", "01.12.2026 14.00").
+_TIME_OR_DATE = re.compile(
+    r"\d{4}-\d{2}-\d{2}|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|(?<!\d)\d{1,2}[.:]\d{2}(?!\d)"
 )
 _TAG = re.compile(r"</?[A-Za-z!][^<>]{0,500}>")
 _HEADING = re.compile(r"^###[ \t]+(?P<label>.+?)[ \t#]*$")
@@ -151,8 +155,13 @@ def remove_contacts(text: str) -> tuple[str, bool]:
     """`text` with e-mail addresses and phone numbers replaced by a note; whether any was."""
     found = False
 
-    def note(_: re.Match[str]) -> str:
+    def note(match: re.Match[str]) -> str:
         nonlocal found
+        text = match.group(0)
+        if match.re is _PHONE and not text.startswith("+"):
+            left = _TIME_OR_DATE.sub(" ", text)
+            if sum(char.isdigit() for char in left) < 8:
+                return text  # times and dates, not a number to call
         found = True
         return CONTACT_REMOVED
 

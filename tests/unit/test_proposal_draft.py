@@ -196,6 +196,8 @@ def test_the_draft_survives_the_step_between_workflow_commands():
         "https://wa.me/6281234567890",
         "rina [at] example [dot] com",
         "+1 555 123 4567",
+        "hubungi 0812 3456 7890 pukul 08.00-10.00",
+        "0711-354123",
     ],
 )
 def test_contacts_are_removed(text):
@@ -214,6 +216,11 @@ def test_contacts_are_removed(text):
         "-2.9761, 104.7554",
         "https://www.openstreetmap.org/?mlat=-2.9761&mlon=104.7554",
         "40 orang, 13.00-17.00",
+        "Sabtu 08.00-12.00 13.00-17.00",
+        "08.00-10.00 WIB",
+        "01.12.2026 14.00",
+        "20-12-2026 14:00",
+        "Jl. Merdeka No. 10, Palembang 30129",
     ],
 )
 def test_what_is_not_contact_data_stays(text):
