@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from berbagi import classfile, proposal
 from berbagi.model import FILE_NAME
@@ -271,3 +273,21 @@ def test_the_proposers_words_in_the_answer_mention_nobody():
     assert "`@kedua`" in comment and "`@ketiga!`" in comment
     outside_code = re.sub(r"`[^`]*`", "", comment)
     assert "@" not in outside_code
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.dictionaries(
+        st.sampled_from(sorted(proposal.CLASS_FORM)),
+        st.text(st.characters(codec="utf-8"), max_size=300),
+    )
+)
+def test_any_answers_make_a_draft_with_only_its_own_header_lines(answers):
+    body = "".join(f"### {label}\n\n{value}\n\n" for label, value in answers.items())
+    draft = proposal.compose_draft(proposal.parse_issue(body, 9), ZONE, NOW)
+    parsed = classfile.parse(draft.text, f"content/classes/{draft.file_name}")
+    assert parsed.problems == ()
+    assert parsed.single("status") == "draft"
+    allowed = {key.lower() for key in proposal.DRAFT_ORDER} | {"status"}
+    assert {line.key for line in parsed.header} <= allowed
+    assert len(parsed.lines("status")) == 1
