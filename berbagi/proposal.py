@@ -474,7 +474,8 @@ def answer_comment(
     """The comment on the issue: what was made, what is missing, what happens next.
 
     `check_passed` is what `invoke check` said of the site with the draft (None: not run);
-    `updated` is False when an organizer already edited the draft, so the issue's edit waits.
+    `updated` is False when an organizer already edited, merged or closed the draft, so the
+    issue's edit waits for them.
     """
     proposal = draft.proposal
     what = "usulan kelas" if proposal.kind == CLASS_LABEL else "tawaran tempat"
@@ -483,9 +484,9 @@ def answer_comment(
         lines.append(f"Draf kelas sudah dibuat otomatis: {pull_url} (berkas `{draft.file_name}`).")
     else:
         lines.append(
-            f"Draf kelas ini sudah disunting pengurus ({pull_url}), jadi perubahan pada issue "
-            "tidak diterapkan otomatis; pengurus akan menyesuaikannya. Daftar di bawah ini "
-            "menurut isi issue yang terbaru."
+            f"Draf kelas ini sudah ditangani pengurus ({pull_url}: disunting, digabung atau "
+            "ditutup), jadi perubahan pada issue tidak diterapkan otomatis; pengurus akan "
+            "menyesuaikannya. Daftar di bawah ini menurut isi issue yang terbaru."
         )
     lines.append("")
     gaps = missing(draft)

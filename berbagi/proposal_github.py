@@ -42,12 +42,13 @@ class GitHubError(Exception):
 
 @dataclass(frozen=True)
 class Pull:
-    """An open pull request of a proposal."""
+    """A pull request of a proposal."""
 
     number: int
     url: str  # its page, https://github.com/owner/repo/pull/7
     branch: str
     head_sha: str
+    is_open: bool = True
 
 
 class GitHub:
@@ -105,21 +106,30 @@ class GitHub:
             return response.json() if response.content else None
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _pages(self, path: str) -> Iterator[dict[str, Any]]:
-        for page in range(1, 11):  # 1,000 items: far more open proposals than a chapter has
-            items = self.request("GET", f"{path}?per_page=100&page={page}")
+    def _pages(self, path: str, query: str = "") -> Iterator[dict[str, Any]]:
+        for page in range(1, 11):  # the newest 1,000: far more than a chapter's proposals
+            items = self.request(
+                "GET", f"{path}?{query}&per_page=100&page={page}".replace("?&", "?")
+            )
             yield from items
             if len(items) < 100:
                 return
 
     def find_pull(self, issue: int) -> Pull | None:
-        """The open pull request made for issue `issue` (its branch is `usulan/<issue>-...`)."""
+        """The pull request made for issue `issue` (its branch is `usulan/<issue>-...`), open
+        or not: a merged or closed one is never followed by a second."""
         prefix = f"usulan/{issue}-"
-        for pull in self._pages("/pulls"):
+        for pull in self._pages("/pulls", "state=all"):
             head = pull.get("head") or {}
             same_repository = (head.get("repo") or {}).get("full_name") == self.repository
             if same_repository and str(head.get("ref", "")).startswith(prefix):
-                return Pull(pull["number"], pull["html_url"], head["ref"], head.get("sha", ""))
+                return Pull(
+                    pull["number"],
+                    pull["html_url"],
+                    head["ref"],
+                    head.get("sha", ""),
+                    is_open=pull.get("state", "open") == "open",
+                )
         return None
 
     def touched_by_hand(self, pull: Pull, issue: int) -> bool:
@@ -210,8 +220,9 @@ def submit(
         push(branch, "")
         pull = github.open_pull(branch, base, title, body)
         pushed = True
-    elif github.touched_by_hand(existing, issue):
-        # An organizer already works on the draft: the issue's edit is left for them to apply.
+    elif not existing.is_open or github.touched_by_hand(existing, issue):
+        # An organizer already works on the draft, or merged or closed it: the issue's edit is
+        # left for them to apply.
         pull, pushed = existing, False
     else:
         push(existing.branch, existing.head_sha)

@@ -22,9 +22,10 @@ def github() -> proposal_github.GitHub:
     return proposal_github.GitHub("akber/situs", TOKEN, sleep=lambda seconds: None)
 
 
-def pull_json(number=7, ref=BRANCH, sha="abc123", repo="akber/situs"):
+def pull_json(number=7, ref=BRANCH, sha="abc123", repo="akber/situs", state="open"):
     return {
         "number": number,
+        "state": state,
         "html_url": f"https://github.com/akber/situs/pull/{number}",
         "head": {"ref": ref, "sha": sha, "repo": {"full_name": repo}},
     }
@@ -196,3 +197,18 @@ def test_a_missing_token_is_said_before_any_call():
 def test_a_fork_branch_of_the_same_name_is_not_the_proposals():
     responses.get(f"{API}/pulls", json=[pull_json(repo="someone/fork")])
     assert github().find_pull(42) is None
+
+
+@responses.activate
+def test_a_merged_or_closed_draft_gets_no_second_pull_request():
+    every_state = matchers.query_param_matcher({"state": "all", "per_page": "100", "page": "1"})
+    responses.get(f"{API}/pulls", json=[pull_json(state="closed")], match=[every_state])
+    responses.get(f"{API}/issues/42/comments", json=[])
+    posted = responses.post(
+        f"{API}/issues/42/comments", status=201, json=comment_json(9, "github-actions[bot]", "")
+    )
+    pushes = Pushes()
+    done = submit(pushes)
+    assert pushes == [] and not done.pushed and not done.pull.is_open
+    assert posted.call_count == 1
+    assert [call.request.method for call in responses.calls] == ["GET", "GET", "POST"]
