@@ -545,3 +545,135 @@ def update_cms(c):
     for name, path in found.items():
         shutil.copyfile(path, cms.VENDOR / name)
     print(f"update-cms: copied {len(found)} files into {os.path.relpath(cms.VENDOR, ROOT)}")
+
+def _issue_from(event: str, issue_file: str, number: int, author: str) -> dict[str, Any]:
+    """The issue a proposal came in: from the workflow's event file, or a body file by hand."""
+    import json
+
+    if event:
+        data = json.loads(Path(event).read_text(encoding="utf-8"))
+        issue = data.get("issue") or {}
+        return {
+            "body": issue.get("body") or "",
+            "number": int(issue.get("number") or 0),
+            "author": (issue.get("user") or {}).get("login", ""),
+            "labels": [label.get("name", "") for label in issue.get("labels") or []],
+            "url": issue.get("html_url", ""),
+            "base": (data.get("repository") or {}).get("default_branch", ""),
+        }
+    if not issue_file or not number:
+        raise Exit("proposal: give --event FILE, or --issue-file FILE and --number N", code=2)
+    return {
+        "body": Path(issue_file).read_text(encoding="utf-8"),
+        "number": number,
+        "author": author,
+        "labels": [],
+        "url": f"#{number}",
+        "base": "",
+    }
+
+
+@task(
+    help={
+        "event": "the GitHub event JSON of the issue ($GITHUB_EVENT_PATH in a workflow)",
+        "issue-file": "instead of --event: a file holding the issue's body as GitHub renders it",
+        "number": "with --issue-file: the issue's number",
+        "author": "with --issue-file: the GitHub login of the issue's author",
+        "result": "where to write what proposal-submit needs (JSON; default proposal.json)",
+        "content": "content folder to write into (default: the site's)",
+    }
+)
+def proposal(c, event="", issue_file="", number=0, author="", result="proposal.json", content=""):
+    """Write the draft class file of a proposal issue and print the answer it would get."""
+    import json
+
+    from berbagi import proposal as proposals
+    from berbagi import scaffold
+
+    issue = _issue_from(event, issue_file, int(number), author)
+    overrides = {"PATH": os.path.abspath(content)} if content else {}
+    _, site = _site_settings(CONFIG["settings_base"], **overrides)
+    folder = site.content_path / site.schedule.content_folder
+    display_folder = os.path.relpath(folder, site.site_folder)
+    found = proposals.parse_issue(
+        issue["body"], issue["number"], author=issue["author"], labels=issue["labels"]
+    )
+    draft = proposals.compose_draft(
+        found, site.zone, site.now(), scaffold.taken_slugs(folder), display_folder
+    )
+    target = folder / draft.file_name
+    target.write_text(draft.text, encoding="utf-8")
+    data = proposals.draft_to_json(draft) | {
+        "path": os.path.relpath(target, site.site_folder),
+        "file": str(target.resolve()),
+        "issue_url": issue["url"],
+        "base": issue["base"],
+    }
+    Path(result).write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    print(f"proposal: wrote {data['path']} for issue #{found.number} (branch {draft.branch})")
+    print(proposals.answer_comment(draft, "(pull request belum dibuat)"))
+
+
+def _git(folder: Path, *arguments: str) -> None:
+    """Run git in the repository holding `folder`; a failure ends the task (exit 1)."""
+    import subprocess
+
+    try:
+        subprocess.run(["git", *arguments], cwd=folder, check=True)
+    except subprocess.CalledProcessError as error:
+        raise Exit(
+            f"proposal-submit: git {arguments[0]} failed (exit {error.returncode})"
+        ) from None
+
+
+@task(
+    help={
+        "result": "the JSON written by `invoke proposal` (default proposal.json)",
+        "check-outcome": "what `invoke check` said: success or failure (a workflow step outcome)",
+    }
+)
+def proposal_submit(c, result="proposal.json", check_outcome=""):
+    """Commit the draft, push its branch, open or update the pull request, answer the issue."""
+    import json
+
+    from berbagi import proposal as proposals
+    from berbagi import proposal_github
+
+    data = json.loads(Path(result).read_text(encoding="utf-8"))
+    draft = proposals.draft_from_json(data)
+    number = draft.proposal.number
+    passed = {"success": True, "failure": False}.get(check_outcome)
+    bot = proposal_github.BOT_LOGIN
+    file = Path(data["file"])
+    _git(file.parent, "add", "--", file.name)
+    _git(
+        file.parent,
+        "-c", f"user.name={bot}", "-c", f"user.email={proposal_github.BOT_EMAIL}",
+        "commit", "--quiet", "-m", f"Draf kelas dari usulan #{number}",
+        "-m", f"{proposal_github.TRAILER}: {number}",
+    )  # fmt: skip
+
+    def push(branch: str, expected: str) -> None:
+        lease = f"--force-with-lease=refs/heads/{branch}:{expected}" if expected else "--force"
+        _git(file.parent, "push", "--quiet", lease, "origin", f"HEAD:refs/heads/{branch}")
+
+    try:
+        github = proposal_github.GitHub(
+            os.environ.get("GITHUB_REPOSITORY", ""),
+            os.environ.get("GITHUB_TOKEN", ""),
+            os.environ.get("GITHUB_API_URL", proposal_github.API_URL),
+        )
+        done = proposal_github.submit(
+            github,
+            number,
+            draft.branch,
+            data["base"] or "main",
+            proposals.pull_title(draft),
+            proposals.pull_body(draft, data["issue_url"], passed),
+            push,
+            lambda pull, pushed: proposals.answer_comment(draft, pull.url, passed, pushed),
+        )
+    except proposal_github.GitHubError as error:
+        raise Exit(f"proposal-submit: {error}", code=1) from None
+    state = "pushed" if done.pushed else "left as the organizer edited it"
+    print(f"proposal-submit: {done.pull.url} {state}; answered at {done.comment_url}")
