@@ -546,6 +546,7 @@ def update_cms(c):
         shutil.copyfile(path, cms.VENDOR / name)
     print(f"update-cms: copied {len(found)} files into {os.path.relpath(cms.VENDOR, ROOT)}")
 
+
 def _issue_from(event: str, issue_file: str, number: int, author: str) -> dict[str, Any]:
     """The issue a proposal came in: from the workflow's event file, or a body file by hand."""
     import json
