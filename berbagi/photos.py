@@ -175,10 +175,8 @@ def _as_rgb(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
-def _save_jpeg(image: Image.Image, target: Path, quality: int, icc_profile: bytes | None) -> None:
-    # Written under another name and renamed, so an interrupted build never leaves a truncated
-    # file that is newer than its source and would be kept forever.
-    partial = target.with_name(target.name + ".part")
+def jpeg_options(quality: int, icc_profile: bytes | None) -> dict[str, object]:
+    """Pillow's JPEG options for every picture the site publishes: no EXIF, GPS or comment."""
     options: dict[str, object] = {
         "quality": quality,
         "optimize": True,
@@ -187,5 +185,12 @@ def _save_jpeg(image: Image.Image, target: Path, quality: int, icc_profile: byte
     }
     if icc_profile:
         options["icc_profile"] = icc_profile  # colour profile, not metadata: keeps colours right
-    image.save(partial, "JPEG", **options)
+    return options
+
+
+def _save_jpeg(image: Image.Image, target: Path, quality: int, icc_profile: bytes | None) -> None:
+    # Written under another name and renamed, so an interrupted build never leaves a truncated
+    # file that is newer than its source and would be kept forever.
+    partial = target.with_name(target.name + ".part")
+    image.save(partial, "JPEG", **jpeg_options(quality, icc_profile))
     os.replace(partial, target)

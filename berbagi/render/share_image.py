@@ -23,6 +23,7 @@ from PIL import Image, ImageDraw, ImageFont, ImageOps, features
 
 from .. import formatting, wording
 from ..model import Chapter, ClassEvent, ClassStatus
+from ..photos import jpeg_options
 from ..wording import status_label
 
 FONTS = Path(__file__).resolve().parents[1] / "fonts"
@@ -540,15 +541,7 @@ def render_photo_share_image(
     box = photo_crop_box(upright.size, focus)
     image = upright.resize((WIDTH, HEIGHT), Image.Resampling.LANCZOS, box=box, reducing_gap=3.0)
     out = BytesIO()
-    options: dict[str, object] = {
-        "quality": quality,
-        "optimize": True,
-        "progressive": True,
-        "comment": b"",
-    }
-    if icc_profile:
-        options["icc_profile"] = icc_profile  # colour, not metadata: keeps the colours right
-    image.convert("RGB").save(out, "JPEG", **options)
+    image.convert("RGB").save(out, "JPEG", **jpeg_options(quality, icc_profile))
     return out.getvalue()
 
 
