@@ -195,16 +195,16 @@ def _announced_starts(ledger_path: Path) -> dict[str, set[datetime]]:
     return starts
 
 
-def _warn_of_dates_to_come(events: list[ClassEvent], files: dict[str, classfile.ClassFile]) -> None:
-    for event in events:
-        parsed = files[event.source_path]
+def _warn_of_dates_to_come(to_come: list[tuple[ClassEvent, int]]) -> None:
+    """One warning per class whose Date (at `line`) is still to come, saying when it appears."""
+    for event, line in to_come:
         appears = first_daily_build_after(event.announced)
         logger.warning(
             "%s:%d: date: %s is still to come; until then the class is on no page, in no "
             "calendar and in no post; it appears, and is announced, with the first build after "
             "it (at the latest the daily build on %s)",
             event.source_path,
-            parsed.line_of("date"),
+            line,
             f"{event.announced:%Y-%m-%d %H:%M}",
             f"{appears:%Y-%m-%d %H:%M}",
         )
@@ -218,8 +218,7 @@ def read_classes(generator: ArticlesGenerator) -> None:
     pages: dict[str, Any] = {}
     held: set[int] = set()
     errors: list[ValidationError] = []
-    to_come: list[ClassEvent] = []  # published once their Date has come
-    files: dict[str, classfile.ClassFile] = {}
+    to_come: list[tuple[ClassEvent, int]] = []  # published once their Date (at line) has come
     folder = settings.content_path / settings.schedule.content_folder
     errors.extend(_stray_files(folder, settings.content_path, generator.settings["IGNORE_FILES"]))
     for article in (*generator.articles, *generator.hidden_articles, *generator.drafts):
@@ -255,17 +254,17 @@ def read_classes(generator: ArticlesGenerator) -> None:
         status = "draft" if event.announced > now else article.status
         groups.setdefault(status, []).append(event)
         if event.announced > now and article.status != "draft":
-            to_come.append(event)
-            files[event.source_path] = parsed
+            to_come.append((event, parsed.line_of("date")))
         if status == "draft":
             held.add(id(article))
         else:
             pages[event.slug] = article
     every_class = [event for group in groups.values() for event in group]
-    errors.extend(
-        find_duplicate_slugs(every_class, _announced_starts(settings.publish.ledger_path))
-    )
-    _warn_of_dates_to_come(to_come, files)
+    # The ledger only settles which of two files keeps a slug: read it when there are two.
+    shared = len({event.slug for event in every_class}) < len(every_class)
+    announced = _announced_starts(settings.publish.ledger_path) if shared else {}
+    errors.extend(find_duplicate_slugs(every_class, announced))
+    _warn_of_dates_to_come(to_come)
     if errors:
         errors.sort(key=lambda e: (e.path, e.line))
         for error in errors:
