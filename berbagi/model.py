@@ -337,8 +337,17 @@ def _parse_handles(found: _Collector, text: str, line: int) -> dict[str, str]:
     return handles
 
 
-def _handle_of(found: _Collector, token: str, line: int) -> tuple[str, str | None]:
+def handle_network(token: str) -> str:
+    """Which network a teacher's handle is for, by its form alone: `@user@server` (or
+    `user@server`) is Mastodon, a domain name Bluesky, anything else X."""
     if token.count("@") == 2 or (token.count("@") == 1 and not token.startswith("@")):
+        return "mastodon"
+    return "bluesky" if "." in token else "twitter"
+
+
+def _handle_of(found: _Collector, token: str, line: int) -> tuple[str, str | None]:
+    network = handle_network(token)
+    if network == "mastodon":
         match = MASTODON_HANDLE.match(token)
         if not match:
             found.error(
@@ -349,7 +358,7 @@ def _handle_of(found: _Collector, token: str, line: int) -> tuple[str, str | Non
             )
             return "mastodon", None
         return "mastodon", f"{match['user']}@{match['server'].lower()}"
-    if "." in token:
+    if network == "bluesky":
         handle = token.removeprefix("@").lower()
         if not BLUESKY_HANDLE.match(handle):
             found.error(

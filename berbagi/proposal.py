@@ -21,8 +21,10 @@ from .model import (
     BLUESKY_HANDLE,
     MASTODON_HANDLE,
     TWITTER_HANDLE,
+    YEARS,
     ValidationError,
     build_class,
+    handle_network,
     is_web_url,
     parse_duration,
     parse_local_datetime,
@@ -262,11 +264,12 @@ def parse_issue(
 
 def _network(token: str) -> str | None:
     """Which network a handle is on, by its form as the Teacher line reads it; None if none."""
-    if token.count("@") == 2 or ("@" in token and not token.startswith("@")):
-        return "mastodon" if MASTODON_HANDLE.match(token) else None
-    if "." in token:
-        return "bluesky" if BLUESKY_HANDLE.match(token.removeprefix("@").lower()) else None
-    return "twitter" if TWITTER_HANDLE.match(token) else None
+    network = handle_network(token)
+    if network == "mastodon":
+        return network if MASTODON_HANDLE.match(token) else None
+    if network == "bluesky":
+        return network if BLUESKY_HANDLE.match(token.removeprefix("@").lower()) else None
+    return network if TWITTER_HANDLE.match(token) else None
 
 
 def _handles(text: str) -> tuple[str, list[str]]:
@@ -305,7 +308,7 @@ def _start(text: str, zone: tzinfo, now: datetime) -> tuple[str, str]:
         return "", ""
     found = _DATE_TIME.search(text)
     start = parse_local_datetime(found.group(0), zone) if found else None
-    if start is None or start.year not in range(2000, 2100):
+    if start is None or start.year not in YEARS:
         return "", f"Waktu yang diusulkan, {_quoted(text)}, belum berbentuk tanggal dan jam."
     if start <= now:
         return "", f"Waktu yang diusulkan, {_quoted(text)}, sudah lewat."
