@@ -102,13 +102,18 @@ def _raw_settings(settings_file: str, **overrides: Any) -> dict[str, Any]:
         raise Exit(str(error), code=error.exitcode) from None
 
 
+def _kit_view(raw: dict[str, Any]) -> kit_settings.Settings:
+    """The kit's view of Pelican's settings; a settings mistake ends the task (exit 2)."""
+    try:
+        return kit_settings.load(raw)
+    except kit_settings.SettingsError as error:
+        raise Exit(str(error), code=error.exitcode) from None
+
+
 def _site_settings(settings_file: str, **overrides: Any) -> tuple[dict, kit_settings.Settings]:
     """Pelican's settings and the kit's view of them; a settings mistake ends the task (exit 2)."""
     raw = _raw_settings(settings_file, **overrides)
-    try:
-        return raw, kit_settings.load(raw)
-    except kit_settings.SettingsError as error:
-        raise Exit(str(error), code=error.exitcode) from None
+    return raw, _kit_view(raw)
 
 
 def _failure_message(command: str, failure: runner.BuildFailed) -> str:
@@ -126,8 +131,7 @@ def _build(settings_file: str, report: bool = False, **overrides) -> None:
     if report:
         from berbagi.glue import pr_summary
 
-        _, site = _site_settings(settings_file, **overrides)
-        report_file = pr_summary.report_path(site)
+        report_file = pr_summary.report_path(_kit_view(settings))
         pr_summary.remove_build_report(report_file)
     try:
         warnings = runner.build(settings)  # already printed by Pelican's log handler
