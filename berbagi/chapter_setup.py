@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel.dates import format_date
 
 from . import settings as kit_settings
+from .classfile import ClassFile
 from .model import BLUESKY_HANDLE, MASTODON_HANDLE, TWITTER_HANDLE, handle_network, is_web_url
 
 # The sample chapter shipped with the kit: its classes, photos and history are not a new
@@ -513,3 +514,13 @@ def secret_steps(answers: Answers) -> list[str]:
             'SMTP_USERNAME, SMTP_PASSWORD (README: "Mailing list, step by step")'
         )
     return steps
+
+
+def photos_of(class_file: ClassFile) -> list[str]:
+    """The pictures a class file shows (paths under content/), from its Photo lines."""
+    return [value.split("|", 1)[0].strip() for value, _ in class_file.entries("photo")]
+
+
+def default_answer(key: str, known: Mapping[str, str], today: date) -> str:
+    """What an empty answer stands for, shown in the prompt ("" when it has no default)."""
+    return _default(key, known, today)
