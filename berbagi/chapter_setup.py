@@ -44,7 +44,7 @@ class Question:
     """One answer `invoke new-chapter` needs: its option, its prompt and what is expected."""
 
     key: str
-    prompt: str  # Indonesian, as organizers read it
+    prompt: str  # Indonesian, as organizers read it; the default, if any, is shown after it
     expected: str  # English, for the one-line problem: "--key: must be <expected>"
     # Needed even when the settings do not say so (the zone is not in CHAPTER); a key the
     # settings require (CHAPTER_REQUIRED) is required here too, so the two cannot disagree.
@@ -63,7 +63,7 @@ QUESTIONS = (
     Question("name", "Nama chapter (mis. Akademi Berbagi Surabaya)", "the chapter's full name, "
              "like Akademi Berbagi Surabaya", needed=True),
     Question("city", "Kota", "the chapter's city, like Surabaya", needed=True),
-    Question("short_name", "Nama pendek (kosong: Akber + kota)",
+    Question("short_name", "Nama pendek",
              "a short name like Akber Surabaya"),
     Question("zone", "Zona waktu (WIB, WITA, WIT, atau nama IANA seperti Asia/Makassar)",
              "WIB, WITA, WIT or an IANA time zone like Asia/Makassar", needed=True),
@@ -71,13 +71,13 @@ QUESTIONS = (
              "an e-mail address like halo@surabaya.akademiberbagi.org", needed=True),
     Question("domain", "Domain tetap (mis. surabaya.akademiberbagi.org)", "a bare lower-case "
              "host name like surabaya.akademiberbagi.org (no https://, no path)", needed=True),
-    Question("site_url", "Alamat situs (kosong: https:// + domain)",
+    Question("site_url", "Alamat situs",
              "an absolute address like https://surabaya.akademiberbagi.org"),
-    Question("lang", "Bahasa situs (id atau en; kosong: id)", "id or en"),
-    Question("founded", "Berdiri sejak (kosong: bulan ini)", "a month and year like Januari 2027"),
+    Question("lang", "Bahasa situs (id atau en)", "id or en"),
+    Question("founded", "Berdiri sejak (bulan dan tahun)", "a month and year like Januari 2027"),
     Question("twitter", "Akun X/Twitter (mis. @AkberSBY)",
              "an X handle like @AkberSBY (1-15 letters, digits or _)"),
-    Question("hashtag", "Tagar (kosong: sama dengan akun X)", "a hashtag like #AkberSBY "
+    Question("hashtag", "Tagar", "a hashtag like #AkberSBY "
              "(letters, digits or _)"),
     Question("mastodon", "Akun Mastodon (mis. @akbersby@mastodon.social; boleh kosong)",
              "a Mastodon handle like @akbersby@mastodon.social"),
