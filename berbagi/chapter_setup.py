@@ -75,7 +75,7 @@ QUESTIONS = (
              "an absolute address like https://surabaya.akademiberbagi.org"),
     Question("lang", "Bahasa situs (id atau en)", "id or en"),
     Question("founded", "Berdiri sejak (bulan dan tahun)", "a month and year like Januari 2027"),
-    Question("twitter", "Akun X/Twitter (mis. @AkberSBY)",
+    Question("twitter", "Akun X/Twitter (mis. @AkberSBY; boleh kosong)",
              "an X handle like @AkberSBY (1-15 letters, digits or _)"),
     Question("hashtag", "Tagar", "a hashtag like #AkberSBY "
              "(letters, digits or _)"),

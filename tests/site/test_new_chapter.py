@@ -168,11 +168,12 @@ def test_answers_as_options_make_a_chapter_that_builds_with_its_name_zone_and_do
         assert linted.returncode == 0, linted.stdout + linted.stderr
 
 
-def test_answers_typed_at_the_prompts_a_wrong_one_asked_again_quotes_in_the_name(kit):
+def test_answers_typed_at_the_prompts_a_wrong_one_asked_again_quotes_in_the_name_no_x(kit):
     name = 'Akademi Berbagi "Tanah Papua" Jum\'at'
     answers = [
         name, "Jayapura", "", "Asia/Palembang", "WIT", "halo@jayapura.akademiberbagi.example",
-        "jayapura.akademiberbagi.example", "", "en", "", "AkberJYP", "", "", "", "", "", "", "",
+        "jayapura.akademiberbagi.example", "", "en", "", "", "", "@akberjyp@mastodon.social",
+        "", "", "", "", "",
     ]  # fmt: skip
     result = invoke(kit, "new-chapter", stdin="\n".join(answers) + "\n")
     assert result.returncode == 0, result.stderr
@@ -188,8 +189,15 @@ def test_answers_typed_at_the_prompts_a_wrong_one_asked_again_quotes_in_the_name
     assert (local["TIMEZONE"], local["DEFAULT_LANG"]) == ("Asia/Jayapura", "en")
     built = invoke(kit, "rebuild", BERBAGI_NOW=NOW)
     assert built.returncode == 0, built.stderr
-    footer = (kit / "output" / "index.html").read_text("utf-8")
-    assert "Akademi Berbagi &#34;Tanah Papua&#34; Jum&#39;at" in footer
+    home = (kit / "output" / "index.html").read_text("utf-8")
+    assert "Akademi Berbagi &#34;Tanah Papua&#34; Jum&#39;at" in home
+    # Not on X: no account in the page, the hashtag from the short name, English throughout.
+    assert "twitter:site" not in home and "twitter.com/AkberPLB" not in home
+    assert "#AkberJayapura" in home
+    assert "The next class is not scheduled yet.</p>" in home
+    ledger = Ledger.load(kit / "announcements.json")
+    assert ledger.chapter == {"domain": "jayapura.akademiberbagi.example", "twitter": ""}
+    assert ledger.networks == ["mastodon"]
     assert invoke(kit, "check").returncode == 0
 
 

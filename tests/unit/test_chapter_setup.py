@@ -119,10 +119,11 @@ def test_an_answer_on_two_lines_or_too_long_for_the_settings_is_refused():
     ]
 
 
-def test_the_x_handle_is_required_because_the_settings_require_it():
-    assert problems_of(twitter="") == [
-        "--twitter: missing; give an X handle like @AkberSBY (1-15 letters, digits or _)"
-    ]
+def test_a_chapter_not_on_x_gets_its_hashtag_from_its_short_name():
+    chapter = answers(twitter="")
+    assert (chapter.twitter, chapter.hashtag) == ("", "AkberSurabaya")
+    assert chapter.networks() == []
+    assert answers(twitter="", short_name="Akber Solo-Raya").hashtag == "AkberSoloRaya"
 
 
 def test_settings_written_then_written_back_are_the_file_byte_for_byte():

@@ -216,3 +216,16 @@ def test_any_title_venue_or_note_fits_in_280_with_the_url_intact(title, venue, n
         assert composed.weighted_length <= 280
         assert composed.weighted_length == X.rules.length(composed.text)
         assert URL in extract_urls(composed.text)
+
+
+def test_a_chapter_not_on_x_is_named_by_its_short_name_and_its_sign_up_mentions_nobody():
+    from urllib.parse import parse_qs, urlsplit
+
+    from berbagi.links import registration_url
+
+    not_on_x = dataclasses.replace(CHAPTER, twitter="")
+    assert compose.account(not_on_x, "twitter") == "Akber Palembang"
+    assert compose.account(CHAPTER, "twitter") == "@AkberPLB"
+    event = make_class()
+    text = parse_qs(urlsplit(registration_url(event, not_on_x, "id")).query)["text"][0]
+    assert text == 'Saya daftar kelas "Jurnalistik Foto: Bercerita dengan Gambar" #AkberPLB'
