@@ -229,3 +229,21 @@ def test_a_chapter_not_on_x_is_named_by_its_short_name_and_its_sign_up_mentions_
     event = make_class()
     text = parse_qs(urlsplit(registration_url(event, not_on_x, "id")).query)["text"][0]
     assert text == 'Saya daftar kelas "Jurnalistik Foto: Bercerita dengan Gambar" #AkberPLB'
+
+
+def test_a_post_on_x_by_a_chapter_whose_handle_is_not_set_has_an_address_all_the_same():
+    import responses
+
+    from berbagi.publish.networks.x import CREDENTIALS, TwitterSender, post_id_from_url
+    from berbagi.publish.send import Message
+
+    environ = {name: f"fake-{name.lower()}" for name in CREDENTIALS}
+    with responses.RequestsMock() as mock:
+        mock.post(
+            "https://api.twitter.com/2/tweets",
+            status=201,
+            json={"data": {"id": "1864", "text": "Kelas baru"}},
+        )
+        sent = TwitterSender(environ, "").post(Message(text="Kelas baru", link=URL))
+    assert sent.url == "https://twitter.com/i/status/1864"
+    assert post_id_from_url(sent.url) == "1864"
