@@ -263,7 +263,7 @@ def check(c, settings=""):
 
 NEW_CLASS_PROMPTS = {
     "title": "Judul kelas",
-    "start": "Mulai (YYYY-MM-DD HH:MM, WIB)",
+    "start": "Mulai (YYYY-MM-DD HH:MM, {zone})",  # the chapter's zone: WIB, WITA, WIT...
     "end": "Selesai (HH:MM, boleh kosong: 2 jam)",
     "venue": "Nama tempat",
     "address": "Alamat tempat",
@@ -274,7 +274,10 @@ NEW_CLASS_PROMPTS = {
 
 
 @task(
-    help={name: f"{prompt}; asked for when omitted" for name, prompt in NEW_CLASS_PROMPTS.items()}
+    help={
+        name: f"{prompt.format(zone='zona chapter')}; asked for when omitted"
+        for name, prompt in NEW_CLASS_PROMPTS.items()
+    }
     | {
         "no_input": "never prompt; fail if a required value is missing",
         "content": "content folder to write into (default: the site's)",
@@ -310,7 +313,12 @@ def new_class(
         registration=registration,
     )
     if not no_input:
-        for name, prompt in NEW_CLASS_PROMPTS.items():
+        from berbagi.formatting import zone_name
+
+        # The chapter's own zone (WITA in Makassar), as the start is read in it.
+        local = zone_name(site.now().astimezone(zone), site.language)
+        for name, template in NEW_CLASS_PROMPTS.items():
+            prompt = template.format(zone=local)
             if not values[name]:
                 try:
                     values[name] = input(f"{prompt}: ").strip()

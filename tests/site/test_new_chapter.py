@@ -132,6 +132,8 @@ def test_answers_as_options_make_a_chapter_that_builds_with_its_name_zone_and_do
     assert ledger.chapter == {"domain": "makassar.akademiberbagi.example", "twitter": "AkberMKS"}
     assert ledger.networks == ["email", "mastodon", "twitter"]
 
+    asked = invoke(kit, "new-class", "--title", "Menulis Cerpen")  # input closed
+    assert "no answer for 'Mulai (YYYY-MM-DD HH:MM, WITA)'" in asked.stderr  # the chapter's zone
     made = invoke(kit, "new-class", *FIRST_CLASS, BERBAGI_NOW=NOW)
     assert made.returncode == 0, made.stderr
     built = invoke(kit, "rebuild", BERBAGI_NOW=NOW)
