@@ -429,7 +429,7 @@ def _remove_sample_classes(site: kit_settings.Settings) -> tuple[int, int]:
 
 
 def _carry_pages_over(
-    site: kit_settings.Settings, old: Mapping[str, Any], answers: Any
+    site: kit_settings.Settings, old: Mapping[str, Any], answers: chapter_setup.Answers
 ) -> tuple[list[str], list[str]]:
     """The old chapter's names, account and e-mail replaced in the pages and the class
     template; returns the files changed and, per file, the lines still about the old chapter."""
@@ -466,7 +466,8 @@ NEW_CHAPTER_HELP = {
 
 @task(
     help={q.key: f"{q.prompt}; asked for when omitted" for q in chapter_setup.QUESTIONS}
-    | NEW_CHAPTER_HELP
+    | NEW_CHAPTER_HELP,
+    auto_shortflags=False,  # seventeen answers: long options only, none shadowing -h
 )
 def new_chapter(
     c,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import re
 import shlex
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -176,10 +176,6 @@ def _handle_problem(network: str, text: str) -> tuple[str, str | None]:
     return (handle, None) if BLUESKY_HANDLE.match(handle) else (text, "")
 
 
-def _single_line(text: str) -> bool:
-    return text.isprintable()
-
-
 def check_answer(
     key: str, text: str, known: Mapping[str, str], today: date
 ) -> tuple[str | None, str]:
@@ -198,46 +194,63 @@ def check_answer(
         if not value and question.required:
             return "", f"{question.option}: missing; give {question.expected}"
         return value, ""
-    if not _single_line(text):
+    if not text.isprintable():  # a line break or a control character
         return text, f"{expected}, on one line"
     if len(text) > MAX_LENGTHS.get(key, 1000):
         return text, f"{expected}, at most {MAX_LENGTHS[key]} characters"
-    value, problem = text, ""
-    if key == "zone":
-        found = zone_name(text)
-        value, problem = (found, "") if found else (text, f"{expected}, not '{text}'")
-    elif key == "email" or key == "mailing_list":
-        if not kit_settings.EMAIL.match(text):
-            problem = f"{expected}, not '{text}'"
-    elif key == "domain":
-        if not kit_settings.DOMAIN.match(text):
-            problem = f"{expected}, not '{text}'"
-    elif key == "site_url":
-        value = text.rstrip("/")
-        if not is_web_url(value):
-            problem = f"{expected}, not '{text}'"
-    elif key == "lang":
-        value = text.lower()
-        if value not in kit_settings.SUPPORTED_LANGUAGES:
-            problem = f"{expected}, not '{text}'"
-    elif key in ("twitter", "mastodon", "bluesky"):
+    if key in ("twitter", "mastodon", "bluesky"):
         value, wrong = _handle_problem(key, text)
-        if wrong is not None:
-            problem = f"{expected}" + (f"; {wrong}" if wrong else f", not '{text}'")
-    elif key == "hashtag":
-        value = text.removeprefix("#")
-        if not kit_settings.HASHTAG.match(value):
-            problem = f"{expected}, not '{text}'"
-    elif key == "telegram":
-        value = text if text.startswith(("@", "-")) else f"@{text}"
-        if not TELEGRAM_CHAT.match(value):
-            problem = f"{expected}, not '{text}'"
-    elif key == "facebook":
-        if not FACEBOOK_PAGE.match(text):
-            problem = f"{expected}, not '{text}'"
-    elif key == "repo" and not kit_settings.REPO.match(text):
-        problem = f"{expected}, not '{text}'"
-    return value, problem
+        if wrong is None:
+            return value, ""
+        return value, f"{expected}; {wrong}" if wrong else f"{expected}, not '{text}'"
+    check = CHECKS.get(key)
+    if check is None:  # free text: names, the city, the founding month
+        return text, ""
+    value, right = check(text)
+    return value, "" if right else f"{expected}, not '{text}'"
+
+
+def _matching(
+    pattern: re.Pattern[str], normal: Callable[[str], str] = str
+) -> Callable[[str], tuple[str, bool]]:
+    """A check: the answer in its normal form, and whether that form matches `pattern`."""
+
+    def check(text: str) -> tuple[str, bool]:
+        value = normal(text)
+        return value, pattern.match(value) is not None
+
+    return check
+
+
+def _zone_check(text: str) -> tuple[str, bool]:
+    found = zone_name(text)
+    return found or text, found is not None
+
+
+def _site_url_check(text: str) -> tuple[str, bool]:
+    value = text.rstrip("/")
+    return value, is_web_url(value)
+
+
+def _lang_check(text: str) -> tuple[str, bool]:
+    return text.lower(), text.lower() in kit_settings.SUPPORTED_LANGUAGES
+
+
+# Each answer that has a form: the kit's own rules where it has them (settings.py, model.py).
+CHECKS: dict[str, Callable[[str], tuple[str, bool]]] = {
+    "zone": _zone_check,
+    "email": _matching(kit_settings.EMAIL),
+    "mailing_list": _matching(kit_settings.EMAIL),
+    "domain": _matching(kit_settings.DOMAIN),
+    "site_url": _site_url_check,
+    "lang": _lang_check,
+    "hashtag": _matching(kit_settings.HASHTAG, lambda text: text.removeprefix("#")),
+    "telegram": _matching(
+        TELEGRAM_CHAT, lambda text: text if text.startswith(("@", "-")) else f"@{text}"
+    ),
+    "facebook": _matching(FACEBOOK_PAGE),
+    "repo": _matching(kit_settings.REPO),
+}
 
 
 def _default(key: str, known: Mapping[str, str], today: date) -> str:
