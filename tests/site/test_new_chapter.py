@@ -280,3 +280,24 @@ def test_kept_sample_classes_wait_for_a_baseline_instead_of_being_announced(kit)
     pages = (kit / "content" / "pages" / "tentang.md").read_text("utf-8")
     assert re.search(r"^Summary: Akademi Berbagi Makassar adalah", pages, re.MULTILINE)
     assert "content/pages/tentang.md lines 3, 9, 20" in result.stdout  # Palembang, Februari 2011
+
+
+def test_settings_the_kit_refuses_are_never_left_in_place(kit):
+    # A fork's production settings that a new city breaks: its check fails after the swap.
+    production = kit / "publishconf.py"
+    production.write_text(
+        production.read_text("utf-8")
+        + '\nif CHAPTER["city"] != "Palembang":\n    TIMEZONE = "Asia/Palembang"\n',
+        "utf-8",
+    )
+    before = {name: (kit / name).read_bytes() for name in KIT}
+    result = invoke(kit, "new-chapter", "--no-input", *MAKASSAR)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "new-chapter: the new settings were not written:",
+        "class_schedule: TIMEZONE 'Asia/Palembang' is not an IANA zone like Asia/Jakarta",
+    ]
+    assert {name: (kit / name).read_bytes() for name in KIT} == before
+    assert sorted(p.name for p in kit.iterdir() if p.name.startswith("pelicanconf")) == [
+        "pelicanconf.py"
+    ]  # no temporary file left behind
