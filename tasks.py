@@ -553,21 +553,28 @@ def new_chapter(
             "kept the sample's classes and photos (--keep-sample): delete them before "
             "your first announcement"
         )
-    # The networks named have no history yet: the first run posts what is new, no baseline.
-    # Kept sample classes are not new to anyone, so then every network waits for a baseline.
-    sample_kept = is_sample and keep_sample
-    networks = [] if sample_kept else answers.networks()
-    Ledger(ledger_path, chapter_identity(site.chapter), started=set(networks)).save()
+    # A first run replaces the sample's ledger (or none); a second knows what the first started.
+    first_run = ledger is None or ledger.chapter["domain"] == chapter_setup.SAMPLE_DOMAIN
+    started, waiting = chapter_setup.started_networks(
+        answers.networks(),
+        sample_kept=is_sample and keep_sample,
+        earlier=None if first_run or ledger is None else set(ledger.networks),
+    )
+    Ledger(ledger_path, chapter_identity(site.chapter), started=set(started)).save()
     shown_ledger = os.path.relpath(ledger_path)
-    if sample_kept:
-        said.append(
-            f"{shown_ledger}: a new, empty ledger for {answers.domain}; with the sample's classes "
-            "kept, `invoke announce` first asks for `invoke announce --baseline`"
+    said.append(
+        f"{shown_ledger}: a new, empty ledger for {answers.domain}"
+        + (
+            f"; the first `invoke announce` posts your new classes on {', '.join(started)}"
+            if started
+            else ""
         )
-    else:
+    )
+    if waiting:
         said.append(
-            f"{shown_ledger}: a new, empty ledger for {answers.domain}; the first "
-            f"`invoke announce` posts your new classes on {', '.join(networks) or 'no network'}"
+            f"{', '.join(waiting)}: no history yet, and the site may hold classes people know "
+            "of (kept, or made before this run): after `invoke preview`, run `invoke announce "
+            "--baseline` once; it records them without posting"
         )
     changed, leftovers = _carry_pages_over(site, old, answers)
     if changed:

@@ -484,6 +484,24 @@ def leftover_lines(text: str, words: Sequence[str]) -> list[int]:
     ]
 
 
+def started_networks(
+    named: Sequence[str], *, sample_kept: bool, earlier: set[str] | None
+) -> tuple[list[str], list[str]]:
+    """The networks the new ledger starts (their first run posts what is new) and those that
+    wait for a baseline.
+
+    Nobody has heard of a new chapter's classes, so the networks it named start at once. Kept
+    sample classes are known to nobody either, but are not the chapter's to announce: then every
+    network waits. A second run (`earlier`: what the first one started) starts nothing the first
+    did not, since the site may by then hold classes a baseline must see first.
+    """
+    if sample_kept:
+        return [], list(named)
+    if earlier is None:
+        return list(named), []
+    return [n for n in named if n in earlier], [n for n in named if n not in earlier]
+
+
 # --- What comes next ---------------------------------------------------------------------------
 
 

@@ -301,3 +301,19 @@ def test_settings_the_kit_refuses_are_never_left_in_place(kit):
     assert sorted(p.name for p in kit.iterdir() if p.name.startswith("pelicanconf")) == [
         "pelicanconf.py"
     ]  # no temporary file left behind
+
+
+def test_a_second_run_fixes_a_typo_and_starts_no_network_the_first_did_not(kit):
+    typo = ["Makasar" if arg == "Makassar" else arg for arg in MAKASSAR]  # the city misspelt
+    assert invoke(kit, "new-chapter", "--no-input", *typo).returncode == 0
+    assert invoke(kit, "new-class", *FIRST_CLASS, BERBAGI_NOW=NOW).returncode == 0
+    again = invoke(kit, "new-chapter", "--no-input", *MAKASSAR, "--bluesky", "akbermks.bsky.social")
+    assert again.returncode == 0, again.stderr
+    assert "removed" not in again.stdout  # the class made in between is the chapter's own
+    assert (kit / "content" / "classes" / "2027-01-09-menulis-cerpen.md").exists()
+    assert "bluesky: no history yet" in again.stdout
+    assert "run `invoke announce --baseline` once" in again.stdout
+    settings = settings_of(kit)["pelicanconf.py"]
+    assert settings["CHAPTER"]["city"] == "Makassar"
+    ledger = Ledger.load(kit / "announcements.json")
+    assert ledger.networks == ["email", "mastodon", "twitter"]

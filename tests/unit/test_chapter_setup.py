@@ -244,3 +244,13 @@ def test_the_photos_of_a_class_are_its_photo_lines():
         "images/kelas/fotografi-ponsel-kopi.jpg",
         "images/kelas/fotografi-ponsel-sepertiga.jpg",
     ]
+
+
+def test_a_new_chapter_starts_the_networks_it_named_unless_known_classes_may_be_there():
+    named = ["twitter", "mastodon"]
+    started = chapter_setup.started_networks
+    assert started(named, sample_kept=False, earlier=None) == (named, [])
+    assert started(named, sample_kept=True, earlier=None) == ([], named)
+    # A second run (a typo fixed) starts nothing the first did not: classes may be there by now.
+    assert started(named, sample_kept=False, earlier={"twitter"}) == (["twitter"], ["mastodon"])
+    assert started(named, sample_kept=False, earlier=set()) == ([], named)
