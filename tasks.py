@@ -8,6 +8,7 @@ import shlex
 import shutil
 import sys
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -347,7 +348,7 @@ def new_class(
     print(f"created {os.path.relpath(target)}; run `invoke check`, then commit it")
 
 
-def _ask_chapter(given: Mapping[str, str], today: Any) -> dict[str, str]:
+def _ask_chapter(given: Mapping[str, str], today: date) -> dict[str, str]:
     """Each answer not given (or given wrong) asked for until it is right; input closed ends
     the task naming the answer and its option."""
     known: dict[str, str] = {}
@@ -420,7 +421,7 @@ def _remove_sample_classes(site: kit_settings.Settings) -> tuple[int, int]:
             continue
         for photo in chapter_setup.photos_of(classfile.read(path.read_bytes(), path.name)):
             picture = site.content_path / photo
-            if picture.is_file() and picture.resolve().is_relative_to(site.content_path):
+            if picture.is_file() and picture.resolve().is_relative_to(site.content_path.resolve()):
                 picture.unlink()
                 photos += 1
         path.unlink()
@@ -429,17 +430,22 @@ def _remove_sample_classes(site: kit_settings.Settings) -> tuple[int, int]:
 
 
 def _carry_pages_over(
-    site: kit_settings.Settings, old: Mapping[str, Any], answers: chapter_setup.Answers
+    site: kit_settings.Settings,
+    page_folders: list[str],
+    old: Mapping[str, Any],
+    answers: chapter_setup.Answers,
 ) -> tuple[list[str], list[str]]:
     """The old chapter's names, account and e-mail replaced in the pages and the class
     template; returns the files changed and, per file, the lines still about the old chapter."""
     from berbagi.publish.ledger import atomic_write_bytes
 
     replacements = chapter_setup.page_replacements(old, answers)
-    words = [str(old.get("city", "")), str(old.get("founded", ""))]
-    words += [f"@{old.get('twitter', '')}"] if not answers.twitter else []
-    words = [word for word in words if word and word not in (answers.city, answers.founded)]
-    pages = sorted((site.content_path / "pages").rglob("*.md"))
+    words = chapter_setup.leftover_words(old, answers)
+    pages = [
+        page
+        for folder in page_folders
+        for page in sorted((site.content_path / folder).rglob("*.md"))
+    ]
     pages += sorted((site.content_path / site.schedule.content_folder).glob("_*.md"))
     changed, leftovers = [], []
     for page in pages:
@@ -576,7 +582,7 @@ def new_chapter(
             "of (kept, or made before this run): after `invoke preview`, run `invoke announce "
             "--baseline` once; it records them without posting"
         )
-    changed, leftovers = _carry_pages_over(site, old, answers)
+    changed, leftovers = _carry_pages_over(site, raw.get("PAGE_PATHS") or [], old, answers)
     if changed:
         said.append("the chapter's names, account and e-mail written into " + ", ".join(changed))
     if leftovers:

@@ -461,6 +461,15 @@ def page_replacements(old: Mapping[str, Any], answers: Answers) -> list[tuple[st
     return sorted(kept, key=lambda pair: len(pair[0]), reverse=True)
 
 
+def leftover_words(old: Mapping[str, Any], answers: Answers) -> list[str]:
+    """What the pages may still say about the old chapter that no replacement can fix: its
+    city and founding (facts of its history), and its X account when the new chapter has none."""
+    words = [str(old.get("city") or ""), str(old.get("founded") or "")]
+    if old.get("twitter") and not answers.twitter:
+        words.append(f"@{old['twitter']}")
+    return [word for word in words if word and word not in (answers.city, answers.founded)]
+
+
 def rewrite_page(text: str, replacements: Sequence[tuple[str, str]]) -> str:
     """`text` with each of the old chapter's words replaced in one pass (no replacement is
     replaced again: a new name that contains the old one stays as typed)."""

@@ -254,3 +254,12 @@ def test_a_new_chapter_starts_the_networks_it_named_unless_known_classes_may_be_
     # A second run (a typo fixed) starts nothing the first did not: classes may be there by now.
     assert started(named, sample_kept=False, earlier={"twitter"}) == (["twitter"], ["mastodon"])
     assert started(named, sample_kept=False, earlier=set()) == ([], named)
+
+
+def test_what_only_the_new_organizers_can_rewrite_is_the_old_citys_history():
+    assert chapter_setup.leftover_words(SAMPLE_CHAPTER, answers()) == ["Palembang", "Februari 2011"]
+    not_on_x = answers(twitter="")
+    assert chapter_setup.leftover_words(SAMPLE_CHAPTER, not_on_x)[-1] == "@AkberPLB"
+    assert chapter_setup.leftover_words({**SAMPLE_CHAPTER, "twitter": ""}, not_on_x) == [
+        "Palembang", "Februari 2011",
+    ]  # fmt: skip
