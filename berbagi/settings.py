@@ -31,10 +31,9 @@ SUPPORTED_LANGUAGES = ("id", "en")
 HASHTAG = re.compile(r"^\w+$")
 DOMAIN = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}$")
 # The e-mail is required: every calendar event names the chapter as its ORGANIZER (RFC 5546).
-CHAPTER_REQUIRED = (
-    "name", "short_name", "city", "twitter", "hashtag", "domain", "site_url", "email"
-)  # fmt: skip
-CHAPTER_OPTIONAL = ("founded", "logo")
+CHAPTER_REQUIRED = ("name", "short_name", "city", "hashtag", "domain", "site_url", "email")
+# A chapter without an X account leaves out "twitter": X is paid for since 2026, and optional.
+CHAPTER_OPTIONAL = ("twitter", "founded", "logo")
 # something@host.tld; the local part keeps to characters that need no escaping in a mailto: URI
 # (where ?, # and % have a meaning of their own).
 EMAIL = re.compile(r"^[A-Za-z0-9._+-]+@([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")

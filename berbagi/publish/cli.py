@@ -23,6 +23,7 @@ from .ledger import (
     Record,
     chapter_identity,
     exclusive,
+    identity_name,
     new_record,
 )
 from .ledger import (
@@ -193,8 +194,8 @@ def _ledger(run: _Run, create: bool = False) -> Ledger:
         )
     if ledger.chapter != identity:
         raise PublishFailed(
-            f"{run.command}: {ledger_path} belongs to @{ledger.chapter['twitter']} "
-            f"({ledger.chapter['domain']}), not to @{identity['twitter']} ({identity['domain']}). "
+            f"{run.command}: {ledger_path} belongs to {identity_name(ledger.chapter)}, not to "
+            f"{identity_name(identity)}. "
             "A new chapter starts its own: delete the file and run `invoke announce --baseline`.",
             EXIT_SETUP,
         )

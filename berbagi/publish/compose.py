@@ -452,7 +452,9 @@ def _first_fitting(
 def account(chapter: Chapter, network: str) -> str:
     """{account}: the chapter's X account on X; elsewhere "@AkberPLB" would mention a stranger
     (or nobody), so the chapter's short name is written."""
-    return "@" + chapter.twitter if network == "twitter" else clean(chapter.short_name)
+    if network == "twitter" and chapter.twitter:
+        return "@" + chapter.twitter
+    return clean(chapter.short_name)
 
 
 def class_fields(

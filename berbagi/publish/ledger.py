@@ -86,8 +86,14 @@ def describe(kind: str, change: str | None, slug: str) -> str:
 
 
 def chapter_identity(chapter: Chapter) -> dict[str, str]:
-    """What ties a ledger to one chapter: its permanent domain and its account."""
+    """What ties a ledger to one chapter: its permanent domain and its X account ("" if none)."""
     return {"domain": chapter.domain, "twitter": chapter.twitter}
+
+
+def identity_name(identity: Mapping[str, str]) -> str:
+    """ "@AkberPLB (palembang.akademiberbagi.org)", or the domain alone for a chapter not on X."""
+    domain, account = identity["domain"], identity["twitter"]
+    return f"@{account} ({domain})" if account else domain
 
 
 @dataclass
@@ -233,7 +239,8 @@ class Ledger:
         if (
             not isinstance(chapter, dict)
             or set(chapter) != {"domain", "twitter"}
-            or not all(isinstance(value, str) and value for value in chapter.values())
+            or not all(isinstance(value, str) for value in chapter.values())
+            or not chapter["domain"]
         ):
             raise LedgerError(
                 f"{path}: 'chapter' must name the domain and the account, like "

@@ -216,3 +216,34 @@ def test_any_title_venue_or_note_fits_in_280_with_the_url_intact(title, venue, n
         assert composed.weighted_length <= 280
         assert composed.weighted_length == X.rules.length(composed.text)
         assert URL in extract_urls(composed.text)
+
+
+def test_a_chapter_not_on_x_is_named_by_its_short_name_and_its_sign_up_mentions_nobody():
+    from urllib.parse import parse_qs, urlsplit
+
+    from berbagi.links import registration_url
+
+    not_on_x = dataclasses.replace(CHAPTER, twitter="")
+    assert compose.account(not_on_x, "twitter") == "Akber Palembang"
+    assert compose.account(CHAPTER, "twitter") == "@AkberPLB"
+    event = make_class()
+    text = parse_qs(urlsplit(registration_url(event, not_on_x, "id")).query)["text"][0]
+    assert text == 'Saya daftar kelas "Jurnalistik Foto: Bercerita dengan Gambar" #AkberPLB'
+
+
+def test_a_post_on_x_by_a_chapter_whose_handle_is_not_set_has_an_address_all_the_same():
+    import responses
+
+    from berbagi.publish.networks.x import CREDENTIALS, TwitterSender, post_id_from_url
+    from berbagi.publish.send import Message
+
+    environ = {name: f"fake-{name.lower()}" for name in CREDENTIALS}
+    with responses.RequestsMock() as mock:
+        mock.post(
+            "https://api.twitter.com/2/tweets",
+            status=201,
+            json={"data": {"id": "1864", "text": "Kelas baru"}},
+        )
+        sent = TwitterSender(environ, "").post(Message(text="Kelas baru", link=URL))
+    assert sent.url == "https://twitter.com/i/status/1864"
+    assert post_id_from_url(sent.url) == "1864"

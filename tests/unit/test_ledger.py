@@ -161,3 +161,16 @@ def test_missing_ledger_is_none_and_a_broken_one_is_refused(tmp_path):
     path.write_text("{not json")
     with pytest.raises(LedgerError, match="not readable"):
         Ledger.load(path)
+
+
+def test_a_chapter_not_on_x_has_a_ledger_named_by_its_domain(tmp_path):
+    path = tmp_path / "announcements.json"
+    chapter = {"domain": "jayapura.akademiberbagi.example", "twitter": ""}
+    Ledger(path, chapter, started={"mastodon"}).save()
+    loaded = Ledger.load(path)
+    assert (loaded.chapter, loaded.records, loaded.networks) == (chapter, [], ["mastodon"])
+    assert ledger_module.identity_name(chapter) == "jayapura.akademiberbagi.example"
+    assert ledger_module.identity_name(CHAPTER) == "@AkberPLB (palembang.akademiberbagi.example)"
+    path.write_text(json.dumps({"version": 2, "chapter": {**chapter, "domain": ""}, "records": []}))
+    with pytest.raises(LedgerError, match="'chapter' must name"):
+        Ledger.load(path)

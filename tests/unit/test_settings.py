@@ -146,6 +146,12 @@ def test_each_mistake_is_one_line_naming_plugin_and_key(overrides, expected):
     assert "\n" not in found[0]
 
 
+def test_a_chapter_not_on_x_leaves_out_its_handle():
+    without_x = {key: value for key, value in CHAPTER.items() if key != "twitter"}
+    assert load(CHAPTER=without_x).chapter.twitter == ""
+    assert load(CHAPTER={**CHAPTER, "twitter": ""}).chapter.twitter == ""
+
+
 @pytest.mark.parametrize(
     "email",
     [

@@ -115,7 +115,8 @@ class TwitterSender:
         except requests.RequestException as error:
             raise Unavailable(f"no answer from Twitter ({type(error).__name__})") from None
         tweet_id = str(response.data["id"])
-        return Sent(tweet_id, f"https://twitter.com/{self._account}/status/{tweet_id}")
+        # X answers /i/status/<id> for any account: the settings may not name the chapter's.
+        return Sent(tweet_id, f"https://twitter.com/{self._account or 'i'}/status/{tweet_id}")
 
 
 def _connect(environ: Mapping[str, str], chapter: Chapter) -> TwitterSender:
