@@ -275,9 +275,6 @@ def _photo_lines(run: _Run, post: Post, network: Network) -> list[str]:
             f"{where}: {fitted.width}×{fitted.height} px, {len(fitted.data):,} bytes "
             f"(JPEG, no metadata; at most {network.photos.bytes:,}), {alt}"
         )
-    skipped = len(item.photos) - len(chosen)
-    if skipped:
-        lines.append(f"({skipped} more photo(s) not posted: {network.title} takes {len(chosen)})")
     return lines
 
 

@@ -17,6 +17,7 @@ NAME = "mastodon"
 LIMIT = 500  # the default of every Mastodon server; some allow more
 CREDENTIALS = ("MASTODON_API_BASE_URL", "MASTODON_ACCESS_TOKEN")
 TIMEOUT_SECONDS = 30
+MEDIA_VERSION = "3.1.4"  # the first Mastodon with /api/v2/media, which the kit uploads to
 POST_URL = re.compile(
     r"^https?://[^/\s]+/(?:@[\w.]+(?:@[^/\s]+)?|web/statuses|users/\w+/statuses)/(?P<id>\d+)/?$"
 )
@@ -45,7 +46,15 @@ class MastodonSender:
             ratelimit_method="throw",
             request_timeout=TIMEOUT_SECONDS,
             version_check_mode="none",
+            # Without a known version, media_post asks the server for it on every upload (and
+            # Mastodon.py 2 recurses when that fails); the kit needs 3.1.4's /api/v2/media.
+            mastodon_version=MEDIA_VERSION,
         )
+        # With version checks off Mastodon.py does not read the version it is given, and its
+        # default, 1.0.0, would send photos to the old /api/v1/media.
+        major, minor, patch = (int(part) for part in MEDIA_VERSION.split("."))
+        self._client.mastodon_major, self._client.mastodon_minor = major, minor
+        self._client.mastodon_patch = patch
 
     def post(self, message: Message) -> Sent:
         """Post one status; an update is a reply to the announcement (a thread); a recap uploads
