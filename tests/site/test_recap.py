@@ -430,6 +430,55 @@ def test_a_server_error_during_an_upload_is_retried_then_posts_once(announced, n
     assert [r["status"] for r in recap_records(settings)] == ["posted"]
 
 
+@pytest.mark.parametrize(
+    ("network", "upload"),
+    [
+        ("twitter", servers.X_MEDIA),
+        ("facebook", f"{servers.GRAPH}/{servers.PAGE_ID}/photos"),
+        ("mastodon", f"{servers.MASTODON}/api/v2/media"),
+        ("bluesky", None),
+    ],
+)
+def test_the_pending_record_is_on_disk_before_the_first_upload(
+    announced, networks, network, upload
+):
+    settings = announced([network])()
+    seen: list[list[str]] = []
+
+    def look(answer):
+        def upload_seen(request):
+            seen.append([r["status"] for r in recap_records(settings)])
+            return answer(request)
+
+        return upload_seen
+
+    if network == "bluesky":
+        blob = servers.httpx.Response(
+            200,
+            json={
+                "blob": {
+                    "$type": "blob",
+                    "ref": {"$link": servers.BLOB_CID},
+                    "mimeType": "image/jpeg",
+                    "size": 1000,
+                }
+            },
+        )
+        networks.bluesky.post("/xrpc/com.atproto.repo.uploadBlob").mock(
+            side_effect=look(lambda request: blob)
+        )
+    else:
+        answer = {"twitter": networks._x_media, "facebook": networks._facebook_photo,
+                  "mastodon": networks._media}[network]  # fmt: skip
+        networks.http.remove("POST", upload)
+        networks.http.add_callback("POST", upload, callback=look(answer))
+
+    announce(settings)
+
+    assert seen == [["pending"], ["pending"]]  # both photos went up with the intent recorded
+    assert [r["status"] for r in recap_records(settings)] == ["posted"]
+
+
 class Killed(BaseException):
     """The runner's process ends mid-run (a cancelled job, a power cut): nothing catches it."""
 
