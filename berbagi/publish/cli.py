@@ -780,6 +780,7 @@ def _baseline(run: _Run) -> None:
     networks = _networks(run)
     with _locked(run, dry_run):
         ledger = _ledger(run, create=True)
+        ledger.knows_recaps_from(run.now)  # classes over by now count as recapped
         dropped: set[int] = set()
         for network in networks:
             dropped |= _drop_useless(run, ledger, network)

@@ -257,7 +257,7 @@ class Networks:
     def _media(self, request: Any) -> tuple[int, dict[str, str], str]:
         number = self.next_id("mastodon-media")
         fields = form_parts(request)
-        media = {"id": f"m{number}", "type": "image", "url": None,
+        media = {"id": f"m{number}", "type": "image", "url": f"{MASTODON}/media/m{number}.jpg",
                  "description": fields.get("description"), "preview_url": None}  # fmt: skip
         return 200, {}, json.dumps(media)
 
