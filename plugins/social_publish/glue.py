@@ -147,11 +147,10 @@ class AnnouncePlanGenerator(Generator):  # type: ignore[misc]
 
 
 def _announceable(schedule: Schedule, window_days: int) -> list[ClassEvent]:
-    """The classes to come, and those that ended within the recap window and may have one."""
+    """The classes to come, and those under way or over within the recap window that may have
+    a recap (`invoke announce` decides against its own clock whether it is due)."""
     oldest = schedule.now - timedelta(days=window_days)
-    recent = [
-        event for event in schedule.past if oldest <= event.end <= schedule.now and can_recap(event)
-    ]
+    recent = [event for event in schedule.past if oldest <= event.end and can_recap(event)]
     return [*schedule.upcoming, *recent]
 
 
