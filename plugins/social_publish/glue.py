@@ -20,7 +20,7 @@ from berbagi.glue import classes
 from berbagi.glue.output import final_output_of
 from berbagi.glue.state import PHOTOS_KEY, schedule_of, site_settings
 from berbagi.model import ClassEvent
-from berbagi.publish.compose import can_recap
+from berbagi.publish.compose import can_recap, clean
 from berbagi.publish.ledger import Ledger, LedgerError
 from berbagi.schedule import Schedule
 
@@ -170,7 +170,7 @@ def _recap_photos(
             {
                 "path": str(output / relative),
                 "url": settings.absolute_url(relative),
-                "alt": photo.alt,
+                "alt": clean(photo.alt),  # one line, no control or disguising characters
             }
         )
     return found[:RECAP_PHOTOS]

@@ -17,6 +17,7 @@ NAME = "mastodon"
 LIMIT = 500  # the default of every Mastodon server; some allow more
 CREDENTIALS = ("MASTODON_API_BASE_URL", "MASTODON_ACCESS_TOKEN")
 TIMEOUT_SECONDS = 30
+ALT_LIMIT = 1500  # characters of a media description Mastodon takes
 MEDIA_VERSION = "3.1.4"  # the first Mastodon with /api/v2/media, which the kit uploads to
 POST_URL = re.compile(
     r"^https?://[^/\s]+/(?:@[\w.]+(?:@[^/\s]+)?|web/statuses|users/\w+/statuses)/(?P<id>\d+)/?$"
@@ -68,7 +69,7 @@ class MastodonSender:
                 self._client.media_post(
                     photo.data,
                     mime_type="image/jpeg",
-                    description=photo.alt,
+                    description=photo.alt[:ALT_LIMIT],
                     file_name=f"foto-{number}.jpg",
                 )
                 for number, photo in enumerate(message.photos, start=1)
