@@ -16,7 +16,7 @@ from PIL import Image, ImageOps
 from ..photos import NOT_A_PICTURE, jpeg_options
 
 # Quality steps tried in turn until a photo fits the network's byte limit; after the last one
-# the picture itself shrinks, a step at a time.
+# the picture shrinks (by the bytes it has too many, at least to SHRINK) and they start again.
 QUALITIES = (85, 75, 65, 55)
 SHRINK = 0.85
 
@@ -72,7 +72,9 @@ def fit_photo(path: str | Path, limits: PhotoLimits) -> Fitted:
                 return Fitted(data, width, height)
         if max(width, height) <= 64:
             raise MediaError(f"{path} cannot be made smaller than {limits.bytes} bytes")
-        width, height = max(1, round(width * SHRINK)), max(1, round(height * SHRINK))
+        # Bytes follow the pixel count: aim just under the limit, at least one step smaller.
+        scale = min(SHRINK, (limits.bytes / len(data)) ** 0.5 * 0.97)
+        width, height = max(1, round(width * scale)), max(1, round(height * scale))
 
 
 def _within(size: tuple[int, int], limits: PhotoLimits) -> tuple[int, int]:
