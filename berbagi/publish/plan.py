@@ -367,12 +367,8 @@ def due_recaps(
                 reply=announced.reply if reply_to and announced is not None else None,
             )
         )
-    return sorted(posts, key=lambda post: (items_end(items, post.slug), post.slug))
-
-
-def items_end(items: Sequence[PlanItem], slug: str) -> str:
-    """When the class `slug` ends, as the plan has it ("" when it has no end)."""
-    return next((item.end or "" for item in items if item.slug == slug), "")
+    ends = {item.slug: item.end or "" for item in items}
+    return sorted(posts, key=lambda post: (ends[post.slug], post.slug))
 
 
 def baseline_records(
