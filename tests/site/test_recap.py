@@ -171,6 +171,30 @@ def test_mastodon_uploads_each_photo_with_its_alt_then_replies_with_them(announc
     assert announce(settings) == ["announce: nothing to post on Mastodon"]
 
 
+def test_mastodon_waits_for_a_photo_the_server_is_still_processing(
+    announced, networks, monkeypatch
+):
+    from berbagi.publish.networks import mastodon
+
+    monkeypatch.setattr(mastodon, "PROCESSING_WAIT_SECONDS", 0)
+    settings = announced(["mastodon"])(photos=1)
+    networks.http.remove("POST", f"{servers.MASTODON}/api/v2/media")
+    processing = {"id": "m7", "type": "image", "url": None, "description": ALTS[0]}
+    networks.http.post(f"{servers.MASTODON}/api/v2/media", status=202, json=processing)
+    checks = [processing, {**processing, "url": f"{servers.MASTODON}/media/m7.jpg"}]
+    networks.http.add_callback(
+        "GET",
+        f"{servers.MASTODON}/api/v1/media/m7",
+        callback=lambda request: (200, {}, json.dumps(checks.pop(0))),
+    )
+
+    announce(settings)
+
+    names = [name for name, _ in networks.calls("mastodon")]
+    assert names[-4:] == ["media", "m7", "m7", "statuses"]  # asked twice, then posted
+    assert status_form(networks)["media_ids[]"] == ["m7"]
+
+
 def test_bluesky_embeds_at_most_four_photos_each_under_a_million_bytes_with_alt_and_ratio(
     announced, networks
 ):

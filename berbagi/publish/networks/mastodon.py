@@ -4,8 +4,10 @@ as Mastodon counts them (500 characters, every link 23, a remote mention by its 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 from ...model import Chapter
 from ..compose import TextRules
@@ -17,6 +19,9 @@ NAME = "mastodon"
 LIMIT = 500  # the default of every Mastodon server; some allow more
 CREDENTIALS = ("MASTODON_API_BASE_URL", "MASTODON_ACCESS_TOKEN")
 TIMEOUT_SECONDS = 30
+# How long to wait for a photo the server is still processing, before posting all the same.
+PROCESSING_CHECKS = 10
+PROCESSING_WAIT_SECONDS = 1.0
 ALT_LIMIT = 1500  # characters of a media description Mastodon takes
 MEDIA_VERSION = "3.1.4"  # the first Mastodon with /api/v2/media, which the kit uploads to
 POST_URL = re.compile(
@@ -66,11 +71,13 @@ class MastodonSender:
         try:
             # A recap's photos first, each with its alt text; then one status with them all.
             media = [
-                self._client.media_post(
-                    photo.data,
-                    mime_type="image/jpeg",
-                    description=photo.alt[:ALT_LIMIT],
-                    file_name=f"foto-{number}.jpg",
+                self._processed(
+                    self._client.media_post(
+                        photo.data,
+                        mime_type="image/jpeg",
+                        description=photo.alt[:ALT_LIMIT],
+                        file_name=f"foto-{number}.jpg",
+                    )
                 )
                 for number, photo in enumerate(message.photos, start=1)
             ]
@@ -111,6 +118,16 @@ class MastodonSender:
         except mastodon.MastodonNetworkError as error:
             raise Unavailable(f"no answer from Mastodon ({type(error).__name__})") from None
         return Sent(str(status["id"]), str(status.get("url") or status.get("uri") or ""))
+
+    def _processed(self, attachment: Any) -> Any:
+        """The attachment once the server has processed it: /api/v2/media may answer 202
+        (no `url` yet), and a status with an unprocessed photo is refused."""
+        for _ in range(PROCESSING_CHECKS):
+            if attachment.get("url"):
+                break
+            time.sleep(PROCESSING_WAIT_SECONDS)
+            attachment = self._client.media(attachment)
+        return attachment
 
 
 def _status(error: Exception) -> int | None:
