@@ -786,7 +786,7 @@ def remind(c, dry_run=False, max_posts=None, retry_pending=False, network=""):
         "slug": "the class (or page:slug) whose post was left pending",
         "posted": "the post's address, when it is on the account",
         "not-posted": "the post is not on the account; the next run sends it if still due",
-        "kind": "announcement, update or reminder, when the slug has several pending",
+        "kind": "announcement, update, reminder or recap, when the slug has several pending",
         "network": "twitter, facebook, ..., when the slug is pending on several networks",
     }
 )

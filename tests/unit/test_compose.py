@@ -247,3 +247,48 @@ def test_a_post_on_x_by_a_chapter_whose_handle_is_not_set_has_an_address_all_the
         sent = TwitterSender(environ, "").post(Message(text="Kelas baru", link=URL))
     assert sent.url == "https://twitter.com/i/status/1864"
     assert post_id_from_url(sent.url) == "1864"
+
+
+def test_a_recap_thanks_with_the_count_the_words_and_the_teacher_mentioned_on_x():
+    event = make_class(participants="21", recap="Terima kasih Radio Suara Contoh FM!")
+
+    composed = compose.compose_class("recap", event, CHAPTER, "id", TEMPLATES, X.rules)
+
+    assert composed.text == (
+        "Terima kasih sudah datang ke Jurnalistik Foto: Bercerita dengan Gambar bersama "
+        "@rina_foto_fiksi!\nTerima kasih Radio Suara Contoh FM!\nHadir: 21 peserta\n"
+        f"Foto & cerita: {URL} #AkberPLB"
+    )
+    assert composed.weighted_length <= 280
+
+
+def test_a_recap_without_a_count_or_words_leaves_their_lines_out():
+    composed = compose.compose_class(
+        "recap", make_class(), CHAPTER, "en", compose.TEMPLATES["en"], X.rules
+    )
+
+    assert composed.text == (
+        "Thank you for coming to Jurnalistik Foto: Bercerita dengan Gambar with "
+        f"@rina_foto_fiksi!\nPhotos: {URL} #AkberPLB"
+    )
+    assert "None" not in composed.text
+
+
+def test_the_chapters_words_give_way_first_and_never_the_link():
+    words = "Terima kasih semuanya, " * 11 + "sampai jumpa!"  # 266 characters
+    event = make_class(participants="21", recap=words[:280])
+
+    composed = compose.compose_class("recap", event, CHAPTER, "id", TEMPLATES, X.rules)
+
+    assert composed.weighted_length <= 280
+    assert "Jurnalistik Foto: Bercerita dengan Gambar" in composed.text  # the title kept whole
+    assert "…" in composed.text.splitlines()[1]
+    assert composed.text.endswith(f"{URL} #AkberPLB")
+
+
+def test_a_mention_in_the_chapters_words_notifies_nobody():
+    event = make_class(recap="Terima kasih @orang_lain dan @AkberPLB!")
+
+    composed = compose.compose_class("recap", event, CHAPTER, "id", TEMPLATES, X.rules)
+
+    assert "Terima kasih orang_lain dan @AkberPLB!" in composed.text

@@ -101,6 +101,18 @@ def test_the_clock_is_read_only_when_asked_and_a_fixed_now_wins(monkeypatch):
         ({"SOCIAL_PUBLISH": {"max_posts": 0}}, "social_publish: SOCIAL_PUBLISH['max_posts']"),
         ({"SOCIAL_PUBLISH": {"kinds": ["tweet"]}}, "social_publish: SOCIAL_PUBLISH['kinds']"),
         (
+            {"SOCIAL_PUBLISH": {"recap_window_days": 0}},
+            "social_publish: SOCIAL_PUBLISH['recap_window_days'] must be a whole number",
+        ),
+        (
+            {"SOCIAL_PUBLISH": {"recap_window_days": "30"}},
+            "social_publish: SOCIAL_PUBLISH['recap_window_days'] must be a whole number",
+        ),
+        (
+            {"SOCIAL_PUBLISH": {"templates": {"recap": "Terima kasih, {peserta}! {url}"}}},
+            "social_publish: SOCIAL_PUBLISH['templates']['recap'] uses {peserta}",
+        ),
+        (
             {"SOCIAL_PUBLISH": {"templates": {"reminder": "Besok: {title}"}}},
             "social_publish: SOCIAL_PUBLISH['templates']['reminder'] has no {url}",
         ),
