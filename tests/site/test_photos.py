@@ -16,7 +16,7 @@ from berbagi.glue import runner
 
 ROOT = Path(__file__).resolve().parents[2]
 PHOTO_CLASS = "content/classes/2026-09-26-fotografi-ponsel.md"
-PHOTO_CLASS_HEADER_END = "Participants: 38\n"
+PHOTO_CLASS_HEADER_END = "Participants: 27\n"
 
 
 class GalleryParser(HTMLParser):
