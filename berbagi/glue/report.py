@@ -52,4 +52,3 @@ def write_json(generator: Any, found: render.Report) -> None:
         photo_url=photo_url,
     )
     write_output(generator.output_path, REPORT_JSON, text.encode("utf-8"))
-
