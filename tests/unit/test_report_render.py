@@ -1,4 +1,4 @@
-"""The report's numbers, charts and JSON from classes alone (berbagi/render/report.py, no Pelican)."""
+"""The report's numbers, charts and JSON from classes alone (berbagi/render/report.py)."""
 
 from __future__ import annotations
 
@@ -101,9 +101,7 @@ def test_chart_words_come_through_the_catalog_and_numbers_through_babel():
 
 
 def test_text_in_a_chart_is_escaped():
-    svg = report.attendance_chart(
-        report.build_report(CLASSES), lambda m: m + " <b>&</b>", "id"
-    )
+    svg = report.attendance_chart(report.build_report(CLASSES), lambda m: m + " <b>&</b>", "id")
     root = etree.fromstring(svg.encode())  # well-formed: nothing broke out
     assert root.find(f"{SVG}title").text.endswith(" <b>&</b>")
     assert "<b>" not in svg
