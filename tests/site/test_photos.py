@@ -133,7 +133,7 @@ def test_missing_photo_fails_check_and_build_naming_class_line_and_file(
         "Photo: images/kelas/tidak-ada.jpg | Foto yang lupa diunggah",
     )
     expected = [
-        "content/classes/2026-09-26-fotografi-ponsel.md:19: photo: 'images/kelas/tidak-ada.jpg' "
+        "content/classes/2026-09-26-fotografi-ponsel.md:20: photo: 'images/kelas/tidak-ada.jpg' "
         "not found; put the file at content/images/kelas/tidak-ada.jpg"
     ]
     with pytest.raises(runner.BuildFailed) as checked:

@@ -45,10 +45,11 @@ def charts_of(site: Path) -> dict[str, etree._Element]:
     return found
 
 
-def table_rows(page: html.HtmlElement) -> dict[str, list[str]]:
-    """The numbers table: row header -> its cells' text (whitespace collapsed)."""
+def table_rows(page: html.HtmlElement, table: int = 0) -> dict[str, list[str]]:
+    """A numbers table (0: attendance, 1: show-up): row header -> its cells' text."""
     rows = {}
-    for row in page.xpath("//table[contains(@class, 'numbers')]//tr[th[@scope='row']]"):
+    found = page.xpath("//table[contains(@class, 'numbers')]")[table]
+    for row in found.xpath(".//tr[th[@scope='row']]"):
         header = row.xpath("normalize-space(th)")
         rows[header] = [cell.xpath("normalize-space(.)") for cell in row.xpath("td")]
     return rows
@@ -70,42 +71,43 @@ def report_site(tmp_path_factory) -> Path:
 
 def test_numbers_per_year_count_what_was_recorded_and_say_how_many_classes_did(report_site):
     rows = table_rows(page_of(report_site))
-    # Year, held (cancelled), registered, came, seats, show-up rate; newest year first.
+    # Year, held (cancelled), registered, came, seats; newest year first.
     assert list(rows) == ["2025", "2024", "Semua tahun"]
     assert rows["2025"] == [
         "2",
         "45* dari 1 dari 2 kelas",
         "18* dari 1 dari 2 kelas",
         "25* dari 1 dari 2 kelas",
-        "40% dari 1 dari 2 kelas",
     ]
     # The cancelled class's 40 registrations are not counted; its year says it was cancelled.
-    assert rows["2024"] == [
-        "2 1 batal",
-        "50* dari 1 dari 2 kelas",
-        "33",
-        "30* dari 1 dari 2 kelas",
-        "42% dari 1 dari 2 kelas",
-    ]
+    assert rows["2024"] == ["2 1 batal", "50* dari 1 dari 2 kelas", "33", "30* dari 1 dari 2 kelas"]
     assert rows["Semua tahun"] == [
         "4 1 batal",
         "95* dari 2 dari 4 kelas",
         "51* dari 3 dari 4 kelas",
         "55* dari 2 dari 4 kelas",
-        "41% dari 2 dari 4 kelas",
     ]
+    # Show-up: only classes that gave both numbers count.
+    rates = table_rows(page_of(report_site), table=1)
+    assert rates == {
+        "2025": ["40% dari 1 dari 2 kelas", "18 dari 45"],
+        "2024": ["42% dari 1 dari 2 kelas", "21 dari 50"],
+        "Semua tahun": ["41% dari 2 dari 4 kelas", "39 dari 95"],
+    }
     page = page_of(report_site)
-    assert page.xpath("normalize-space(//table/caption)") == (
-        "Kelas, pendaftar, peserta hadir dan kursi per tahun"
-    )
-    assert [th.get("scope") for th in page.xpath("//table/thead//th")] == ["col"] * 6
+    assert [caption.text for caption in page.xpath("//table/caption")] == [
+        "Kelas yang diadakan, pendaftar, peserta hadir dan kursi per tahun",
+        "Tingkat kehadiran per tahun: yang datang dari yang mendaftar",
+    ]
+    assert [th.get("scope") for th in page.xpath("//table/thead//th")] == ["col"] * 8
     # The class still to come (99 registered) is in no number.
     assert "99" not in " ".join(" ".join(cells) for cells in rows.values())
 
 
 def test_each_chart_has_an_accessible_name_and_every_figure_is_in_the_table(report_site):
     page = page_of(report_site)
-    table_text = " ".join(" ".join(cells) for cells in table_rows(page).values())
+    tables = (table_rows(page, 0), table_rows(page, 1))
+    table_text = " ".join(" ".join(cells) for rows in tables for cells in rows.values())
     table_figures = set(re.findall(r"\d+%?", table_text))
     charts = charts_of(report_site)
     assert set(charts) == {"grafik-kehadiran", "grafik-tingkat-kehadiran"}
