@@ -46,6 +46,7 @@ SERIES_LABELS = {
     "capacity": N_("Kursi"),
 }
 NOT_RECORDED = N_("tidak dicatat")
+NONE_HELD = N_("tidak ada kelas")  # a year whose every class was cancelled or postponed
 
 # Drawing: a 320-unit-wide view box, so on a 320 px phone one unit is one pixel and text is 12 px.
 WIDTH = 320
@@ -225,7 +226,8 @@ def attendance_chart(report: Report, gettext: Translate, language: str) -> str:
                 _text(LABEL_COLUMN, middle, gettext(SERIES_LABELS[name]), 'text-anchor="end"')
             )
             if not tally.known:
-                body.append(_text(BAR_START, middle, gettext(NOT_RECORDED), f'fill="{MUTED}"'))
+                missing = gettext(NOT_RECORDED if period.held else NONE_HELD)
+                body.append(_text(BAR_START, middle, missing, f'fill="{MUTED}"'))
             else:
                 length = round(tally.total / largest * BAR_ROOM, 1) if largest else 0
                 body.append(_bar(BAR_START, y, length, STYLES[name]))
@@ -250,7 +252,8 @@ def show_up_chart(report: Report, gettext: Translate, language: str) -> str:
         body.append(_text(40, middle, formatting.year(period.year, language), 'text-anchor="end"'))
         rate = period.show_up.rate
         if rate is None:
-            body.append(_text(48, middle, gettext(NOT_RECORDED), f'fill="{MUTED}"'))
+            missing = gettext(NOT_RECORDED if period.held else NONE_HELD)
+            body.append(_text(48, middle, missing, f'fill="{MUTED}"'))
         else:
             length = round(min(rate, 1.0) * room, 1)
             body.append(_bar(48, y, room, f'fill="#ffffff" stroke="{MUTED}" stroke-width="1"'))

@@ -145,3 +145,14 @@ def test_json_has_sorted_keys_every_class_and_photo_addresses():
     assert data["years"][0]["show_up"]["rate"] == 0.4
     assert data["years"][1]["show_up"]["rate"] == 0.42
     assert data["totals"]["held"] == 4
+
+
+def test_a_year_with_every_class_cancelled_says_no_class_was_held():
+    found = report.build_report([a_class("x", "2022-01-08 10:00", ClassStatus.CANCELLED)])
+    assert (found.years[0].held, found.years[0].cancelled) == (0, 1)
+    svg = etree.fromstring(report.attendance_chart(found, identity, "id").encode())
+    texts = [t.text for t in svg.iter(f"{SVG}text")]
+    assert texts == ["2022", "Terdaftar", "tidak ada kelas", "Hadir", "tidak ada kelas"] + [
+        "Kursi",
+        "tidak ada kelas",
+    ]
