@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
-import time
 import tracemalloc
 from pathlib import Path
 
@@ -17,8 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from berbagi.glue import runner  # noqa: E402
-from berbagi.preview import Preview  # noqa: E402
-from berbagi.preview.serve import POLL_SECONDS  # noqa: E402
+from berbagi.preview import Outcome, Preview  # noqa: E402
+from berbagi.preview.serve import POLL_SECONDS, Alarm  # noqa: E402
 
 
 def main() -> None:
@@ -39,6 +38,7 @@ def main() -> None:
         args.output,
         report=sys.stdout,
     )
+    alarm = Alarm(preview)
     try:
         # The loop of berbagi.preview.serve.watch, with the step's memory on its line.
         outcome = preview.full_build("first build")
@@ -50,11 +50,11 @@ def main() -> None:
                     else ""
                 )
                 print(outcome.summary() + traced, flush=True)
-            time.sleep(POLL_SECONDS)
-            outcome = preview.update()
+            outcome = preview.update() if alarm.wait(POLL_SECONDS) else Outcome("unchanged")
     except KeyboardInterrupt:
         pass
     finally:
+        alarm.close()
         preview.close()
 
 
