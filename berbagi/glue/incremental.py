@@ -40,7 +40,7 @@ from pelican.contents import Article, SkipStub
 
 from ..model import ClassEvent
 from ..schedule import Schedule
-from . import classes, descriptions, share_images
+from . import classes, descriptions, output, share_images
 from .runner import ErrorCollector
 from .state import ARTICLES_KEY, SCHEDULE_KEY, schedule_of
 
@@ -241,10 +241,18 @@ def _schedule_pages(schedule: Schedule) -> dict[str, object]:
     return {page.save_as: page.shows for page in classes.schedule_pages(schedule)}
 
 
-def apply_edit(state: State, source_path: str, output_path: str) -> list[str]:
+@dataclass
+class StepFiles:
+    """Site-relative paths a step wrote (some with the same bytes as before) and removed."""
+
+    written: set[str]
+    removed: list[str]
+
+
+def apply_edit(state: State, source_path: str, output_path: str) -> StepFiles:
     """Update the build in memory for one edited class file and re-render what it changes.
 
-    Returns the site-relative paths of outputs that no longer exist. Raises InvalidEdit (nothing
+    Returns the outputs it wrote and those that no longer exist. Raises InvalidEdit (nothing
     changed, in memory or on disk) or NeedsFullBuild.
     """
     generator = state.articles
@@ -305,8 +313,8 @@ def apply_edit(state: State, source_path: str, output_path: str) -> list[str]:
         event, now
     ):
         removed.append(share_images.class_image_path(event.slug))
-    _render(state, old, new, skipped, removed, output_path)
-    return removed
+    written = _render(state, old, new, skipped, removed, output_path)
+    return StepFiles(written, removed)
 
 
 def _write_only(generator: Any, new: Any) -> dict[str, Any]:
@@ -339,8 +347,11 @@ def _write_only(generator: Any, new: Any) -> dict[str, Any]:
 
 def _render(
     state: State, old: Any, new: Any, skipped: set[str], removed: list[str], output_path: str
-) -> None:
-    """Every generator's output, as in Pelican.run, except the pages proven unchanged."""
+) -> set[str]:
+    """Every generator's output, as in Pelican.run, except the pages proven unchanged; returns
+    the site-relative paths written: through Pelican's writer (pages, feeds), the kit's
+    `output.write_output` (calendars, share images, the CMS files) and the sitemap. Output
+    written any other way would not reach the served folder in a step: write it with these."""
     pelican = state.pelican
     pelican.output_path = output_path
     for generator in state.generators:
@@ -356,13 +367,21 @@ def _render(
     articles = state.articles
     steps = _write_only(articles, new)
     vars(articles).update(steps)  # on the instance, for this step only
+    feeds: list[str] = []
+
+    def remember_feed(path: str, **_: Any) -> None:
+        feeds.append(path)
+
     signals.content_written.connect(remember)
+    signals.feed_written.connect(remember_feed)
     try:
-        for generator in state.generators:
-            if hasattr(generator, "generate_output"):
-                generator.generate_output(selective)
+        with output.recording_writes() as files:
+            for generator in state.generators:
+                if hasattr(generator, "generate_output"):
+                    generator.generate_output(selective)
     finally:
         signals.content_written.disconnect(remember)
+        signals.feed_written.disconnect(remember_feed)
         for step in steps:
             vars(articles).pop(step, None)
     pages_before = set(state.written)
@@ -375,17 +394,21 @@ def _render(
     sitemap_unchanged = set(state.written) == pages_before and all(
         getattr(old, name, None) == getattr(new, name, None) for name in SITEMAP_FIELDS
     )
-    _finish(state, sitemap_unchanged)
+    touched = {*written, *(os.path.relpath(path, output_path) for path in (*files, *feeds))}
+    touched |= _finish(state, sitemap_unchanged)
+    return touched
 
 
-def _finish(state: State, sitemap_unchanged: bool) -> None:
+def _finish(state: State, sitemap_unchanged: bool) -> set[str]:
     """What Pelican does after writing: `finalized`, with the sitemap's queue of every page.
 
     pelican-sitemap queues the pages written in this run; here that would be only the pages
     re-rendered, so it gets every page of the build instead, or, when it would write the same
-    file (the same pages, the same dates and URLs), is left out of this `finalized`.
+    file (the same pages, the same dates and URLs), is left out of this `finalized`. Returns
+    the sitemap's path when it wrote one.
     """
     sitemap = sys.modules.get("pelican.plugins.sitemap.sitemap")
+    wrote: set[str] = set()
     if sitemap is not None:
         queue = sitemap.generator
         queue._main_pelican = None
@@ -396,4 +419,7 @@ def _finish(state: State, sitemap_unchanged: bool) -> None:
             queue.page_queue = [
                 (os.path.join(root, path), obj) for path, obj in state.written.items()
             ]
+            fmt = (state.pelican.settings.get("SITEMAP") or {}).get("format", "xml")
+            wrote.add(f"sitemap.{fmt}")
     signals.finalized.send(state.pelican)
+    return wrote

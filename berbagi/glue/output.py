@@ -3,12 +3,13 @@ then into the output folder, replacing only the files whose bytes changed."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
 import shutil
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -57,9 +58,26 @@ def carry_over(previous_output: Path | None, output_path: str | Path, relative_p
     return True
 
 
+# Sets that `recording_writes` is filling: every path `write_output` writes goes into each.
+_RECORDERS: list[set[str]] = []
+
+
+@contextlib.contextmanager
+def recording_writes() -> Iterator[set[str]]:
+    """The absolute paths of the files `write_output` writes while this is open."""
+    written: set[str] = set()
+    _RECORDERS.append(written)
+    try:
+        yield written
+    finally:
+        _RECORDERS.remove(written)
+
+
 def write_output(output_path: str | Path, relative_path: str, data: bytes) -> None:
     """Write a generated file into the output folder, making its folders."""
     target = Path(output_path, relative_path)
+    for recorder in _RECORDERS:
+        recorder.add(str(target))
     target.parent.mkdir(parents=True, exist_ok=True)
     # Never write through a hard link into the previous build's copy of the file.
     target.unlink(missing_ok=True)
