@@ -39,21 +39,34 @@ def _digest(path: Path) -> str:
     return hashlib.sha1(path.read_bytes(), usedforsecurity=False).hexdigest()
 
 
-def _walk(roots: Iterable[Path]) -> dict[Path, os.stat_result]:
-    found: dict[Path, os.stat_result] = {}
+def _walk(roots: Iterable[Path]) -> dict[str, os.stat_result]:
+    """Every source file's status, by path (as a string: 5,000 Path objects per look cost more
+    than the stat calls)."""
+    found: dict[str, os.stat_result] = {}
     for root in roots:
         if root.is_file():
-            found[root] = root.stat()
+            found[str(root)] = root.stat()
             continue
-        for folder, folders, files in os.walk(root):
-            # Editors' swap and lock files start with a dot; caches are not sources.
-            folders[:] = [f for f in folders if f not in SKIPPED_FOLDERS and not f.startswith(".")]
-            for name in files:
-                if name.startswith(".") or name.endswith((".pyc", "~")):
+        pending = [str(root)]
+        while pending:
+            try:
+                entries = list(os.scandir(pending.pop()))
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            for entry in entries:
+                name = entry.name
+                # Editors' swap and lock files start with a dot; caches are not sources.
+                if name.startswith("."):
                     continue
-                path = Path(folder, name)
+                if entry.is_dir():
+                    # As os.walk: a link to a folder is not followed.
+                    if name not in SKIPPED_FOLDERS and not entry.is_symlink():
+                        pending.append(entry.path)
+                    continue
+                if name.endswith((".pyc", "~")):
+                    continue
                 try:
-                    found[path] = path.stat()
+                    found[entry.path] = entry.stat()
                 except FileNotFoundError:
                     continue
     return found
@@ -65,7 +78,7 @@ class Sources:
     def __init__(self, roots: Iterable[Path]) -> None:
         self.roots = [Path(root).resolve() for root in roots]
         self.taken_ns = 0
-        self.stamps: dict[Path, Stamp] = {}
+        self.stamps: dict[str, Stamp] = {}
 
     def take(self) -> None:
         """Remember the current state of every file."""
@@ -74,11 +87,11 @@ class Sources:
             path: self._stamp(path, status, None) for path, status in _walk(self.roots).items()
         }
 
-    def _stamp(self, path: Path, status: os.stat_result, earlier: Stamp | None) -> Stamp:
+    def _stamp(self, path: str, status: os.stat_result, earlier: Stamp | None) -> Stamp:
         if earlier and (earlier.mtime_ns, earlier.size) == (status.st_mtime_ns, status.st_size):
             return earlier
         try:
-            digest = _digest(path)
+            digest = _digest(Path(path))
         except OSError:
             digest = ""
         return Stamp(status.st_mtime_ns, status.st_size, digest)
@@ -87,8 +100,8 @@ class Sources:
         """Files changed since the last snapshot, which this call replaces."""
         taken = time.time_ns()
         current = _walk(self.roots)
-        modified: set[Path] = set()
-        stamps: dict[Path, Stamp] = {}
+        modified: set[str] = set()
+        stamps: dict[str, Stamp] = {}
         for path, status in current.items():
             earlier = self.stamps.get(path)
             same_stamp = earlier is not None and (earlier.mtime_ns, earlier.size) == (
@@ -107,7 +120,11 @@ class Sources:
         added = set(current) - set(self.stamps)
         removed = set(self.stamps) - set(current)
         self.stamps, self.taken_ns = stamps, taken
-        return Diff(frozenset(modified), frozenset(added), frozenset(removed))
+        return Diff(
+            frozenset(map(Path, modified)),
+            frozenset(map(Path, added)),
+            frozenset(map(Path, removed)),
+        )
 
 
 class ChangeAlarm:
