@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
+import time
 import tracemalloc
 from pathlib import Path
 
@@ -41,6 +42,7 @@ def main() -> None:
     alarm = Alarm(preview)
     try:
         # The loop of berbagi.preview.serve.watch, with the step's memory on its line.
+        began = time.process_time()
         outcome = preview.full_build("first build")
         while True:
             if outcome.kind != "unchanged":
@@ -49,8 +51,12 @@ def main() -> None:
                     if args.trace_memory
                     else ""
                 )
-                print(outcome.summary() + traced, flush=True)
-            outcome = preview.update() if alarm.wait(POLL_SECONDS) else Outcome("unchanged")
+                # The step's own CPU time: what it costs whatever else the machine runs.
+                cpu = f" cpu_s={time.process_time() - began:.4f}"
+                print(outcome.summary() + traced + cpu, flush=True)
+            looking = alarm.wait(POLL_SECONDS)
+            began = time.process_time()
+            outcome = preview.update() if looking else Outcome("unchanged")
     except KeyboardInterrupt:
         pass
     finally:

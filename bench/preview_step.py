@@ -4,6 +4,7 @@ Builds the generated site once in this process with the preview, then edits the 
 `--steps` times, profiling each step (the step itself and the copy into the served folder):
 
     .venv/bin/python bench/preview_step.py --size 5000 --steps 5
+    .venv/bin/python bench/preview_step.py --size 5000 --steps 8 --no-profile --root OTHER
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-ROOT = BENCH.parent
+# `--root DIR` profiles another checkout of the kit (its package is imported first).
+ROOT = (
+    Path(sys.argv[sys.argv.index("--root") + 1]).resolve() if "--root" in sys.argv else BENCH.parent
+)
 sys.path.insert(0, str(ROOT))
 
 from generate import BENCH_NOW, generate  # noqa: E402
@@ -36,6 +40,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--profile", type=Path, default=BENCH / "results" / "preview-step.prof")
     parser.add_argument("--no-profile", action="store_true", help="only time the steps")
+    parser.add_argument("--root", type=Path, default=ROOT, help="checkout of the kit to run")
     args = parser.parse_args()
     os.environ["BERBAGI_NOW"] = BENCH_NOW
     with tempfile.TemporaryDirectory(prefix="berbagi-step-") as scratch:
@@ -70,7 +75,7 @@ def main() -> None:
     print(
         f"\n{args.size} classes, {args.steps} steps: wall median {statistics.median(wall):.3f} s"
         f" ({min(wall):.3f}-{max(wall):.3f}), CPU median {statistics.median(cpu):.3f} s"
-        f" ({min(cpu):.3f}-{max(cpu):.3f}); load {os.getloadavg()[0]:.2f}"
+        f" ({min(cpu):.3f}-{max(cpu):.3f}); load {os.getloadavg()[0]:.2f}; code {ROOT}"
     )
     if not args.no_profile:
         args.profile.parent.mkdir(parents=True, exist_ok=True)
