@@ -12,6 +12,7 @@ from berbagi.preview.serve import watch
 
 ROOT = Path(__file__).resolve().parents[2]
 CLASS = "classes/2026-12-05-jurnalistik-foto.md"
+CLASS_PAGE = "kelas/jurnalistik-foto/index.html"
 
 
 def _mtimes(folder: Path) -> dict[str, int]:
@@ -54,6 +55,29 @@ def test_an_edit_rewrites_only_the_files_it_changes(tmp_path, site_settings, con
     assert "kelas/fotografi-ponsel/index.html" not in rewritten
     assert "tentang/index.html" not in rewritten
     assert "Baru: " in (served / "kelas/jurnalistik-foto/index.html").read_text()
+    preview.close()
+
+
+def test_a_description_edit_redoes_only_what_shows_the_description(
+    tmp_path, site_settings, content_dir
+):
+    # The step's cost follows the edit: lists, calendars and the sitemap that show nothing of a
+    # class's description are not made again, even in the preview's private build.
+    content = content_dir()
+    preview, _ = _preview(tmp_path, site_settings, content)
+    assert preview.full_build().kind == "full"
+    assert preview.built is not None
+    before = _mtimes(preview.built)
+    path = content / CLASS
+    path.write_text(path.read_text() + "\nSatu kalimat lagi di uraian.\n")
+    assert preview.update().kind == "incremental"
+    after = _mtimes(preview.built)
+    redone = {name for name in after if after[name] != before.get(name)}
+    assert "kelas/jurnalistik-foto/index.html" in redone
+    for kept in ("arsip/index.html", "guru/index.html", "calendar.ics", "sitemap.xml"):
+        assert kept not in redone, kept
+    assert not any(name.startswith(("guru/", "tempat/")) for name in redone)
+    assert "Satu kalimat lagi" in (tmp_path / "served" / CLASS_PAGE).read_text()
     preview.close()
 
 

@@ -2,7 +2,8 @@
 
 Hypothesis drives the preview process through title changes, moves (to another time the same
 day, or to another year, which renames the file), cancellations and drafts, new teachers, renamed
-venues, new tags, new and deleted files, page edits, saves without a change and invalid edits.
+venues, new tags, Modified dates, new and deleted files, page edits, saves without a change and
+invalid edits.
 After each step the served folder is compared with a clean build of the same content in another
 folder.
 """
@@ -63,6 +64,7 @@ class ClassFile:
     status: str = ""
     body: str = "Uraian kelas."
     tags: str = ""
+    modified: str = ""
 
     def name(self, slug: str) -> str:
         return f"{self.start:%Y-%m-%d}-{slug}.md"
@@ -81,6 +83,8 @@ class ClassFile:
             lines += [f"Status: {self.status}", "Status_Note: Gurunya sakit."]
         if self.tags:
             lines.append(f"Tags: {self.tags}")
+        if self.modified:
+            lines.append(f"Modified: {self.modified}")
         return "\n".join(lines) + f"\n\n{self.body}\n"
 
 
@@ -248,6 +252,16 @@ class PreviewMachine(RuleBasedStateMachine):
         item = self.classes[slug]
         choices = [t for t in ("", "foto", "foto, menulis") if t != item.tags]
         self._write(slug, replace(item, tags=data.draw(st.sampled_from(choices))))
+        self._step()
+
+    @precondition(lambda self: self.classes)
+    @rule(data=st.data())
+    def change_modified(self, data):
+        # The sitemap's lastmod and the calendars' LAST-MODIFIED read it; nothing else does.
+        slug = data.draw(st.sampled_from(sorted(self.classes)))
+        item = self.classes[slug]
+        choices = [m for m in ("", "2026-11-20 10:00", "2026-11-27") if m != item.modified]
+        self._write(slug, replace(item, modified=data.draw(st.sampled_from(choices))))
         self._step()
 
     @precondition(lambda self: len(self.classes) < len(SLUGS))
