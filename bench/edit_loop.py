@@ -62,6 +62,7 @@ class Loop:
     done: list[float] = field(default_factory=list)
     rss_mb: list[float] = field(default_factory=list)
     traced_mb: list[float] = field(default_factory=list)
+    cpu_s: list[float] = field(default_factory=list)  # the preview's CPU seconds per step
 
 
 def _read_lines(loop: Loop) -> None:
@@ -91,6 +92,8 @@ def _wait_line(loop: Loop, after: float, timeout: float = TIMEOUT) -> tuple[floa
         if moment >= after and DONE_LINE[loop.name].search(line):
             if loop.name == "berbagi" and (found := re.search(r"traced_bytes=(\d+)", line)):
                 loop.traced_mb.append(int(found.group(1)) / 2**20)
+            if loop.name == "berbagi" and (found := re.search(r"cpu_s=([\d.]+)", line)):
+                loop.cpu_s.append(float(found.group(1)))
             return moment, line
     raise TimeoutError(f"{loop.name}: no build done within {timeout} s; last lines: {seen}")
 
@@ -300,6 +303,8 @@ def bench_size(
             "rss_mb_per_100_edits": (loop.rss_mb[-1] - loop.rss_mb[0]) * 100 / max(1, rounds - 1),
             "traced_mb_first": loop.traced_mb[0] if loop.traced_mb else None,
             "traced_mb_last": loop.traced_mb[-1] if loop.traced_mb else None,
+            # The first entries are the first build and the anchor edit: steps are the rest.
+            "step_cpu_s": _spread(loop.cpu_s[2:]) if len(loop.cpu_s) > 2 else None,
             "runs": {"visible_s": loop.visible, "done_s": loop.done, "rss_mb": loop.rss_mb},
         }
     names = [loop.name for loop in running]
@@ -337,6 +342,13 @@ def print_report(report: dict[str, Any]) -> None:
             f"{name:<8} {v['min']:>8.3f}/{v['median']:.3f}/{v['max']:.3f} {d['median']:>13.3f} "
             f"{row['rss_mb_first']:>9.1f}->{row['rss_mb_last']:.1f}{traced}"
         )
+    cpu = report["loops"].get("berbagi", {}).get("step_cpu_s")
+    if cpu:
+        print(
+            f"berbagi CPU per step: median {cpu['median']:.3f} s "
+            f"(min {cpu['min']:.3f}, max {cpu['max']:.3f}, n={cpu['n']})"
+        )
+    print(f"load average at the end: {os.getloadavg()[0]:.2f}")
     for other, spread in report.get("paired_visible_ratio", {}).items():
         print(
             f"paired visible ratio berbagi/{other}: median {spread['median']:.3f} "

@@ -17,8 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from berbagi.glue import runner  # noqa: E402
-from berbagi.preview import Preview  # noqa: E402
-from berbagi.preview.serve import POLL_SECONDS  # noqa: E402
+from berbagi.preview import Outcome, Preview  # noqa: E402
+from berbagi.preview.serve import POLL_SECONDS, Alarm  # noqa: E402
 
 
 def main() -> None:
@@ -39,8 +39,10 @@ def main() -> None:
         args.output,
         report=sys.stdout,
     )
+    alarm = Alarm(preview)
     try:
         # The loop of berbagi.preview.serve.watch, with the step's memory on its line.
+        began = time.process_time()
         outcome = preview.full_build("first build")
         while True:
             if outcome.kind != "unchanged":
@@ -49,12 +51,16 @@ def main() -> None:
                     if args.trace_memory
                     else ""
                 )
-                print(outcome.summary() + traced, flush=True)
-            time.sleep(POLL_SECONDS)
-            outcome = preview.update()
+                # The step's own CPU time: what it costs whatever else the machine runs.
+                cpu = f" cpu_s={time.process_time() - began:.4f}"
+                print(outcome.summary() + traced + cpu, flush=True)
+            looking = alarm.wait(POLL_SECONDS)
+            began = time.process_time()
+            outcome = preview.update() if looking else Outcome("unchanged")
     except KeyboardInterrupt:
         pass
     finally:
+        alarm.close()
         preview.close()
 
 

@@ -151,9 +151,13 @@ def clean_value(text: str) -> str:
     """A header value without control characters or invisible breaks, trimmed; '' when nothing
     in it would show (a title of zero-width spaces is no title)."""
     value = _CONTROLS_IN_VALUE.sub(" ", text)
-    # Zero-width characters pasted around a title would reach the page and the posts.
-    shown = [i for i, char in enumerate(value) if not _is_edge(char)]
-    return value[shown[0] : shown[-1] + 1] if shown else ""
+    # Zero-width characters pasted around a title would reach the page and the posts. Looked
+    # for from each end only (every character of every header line cost a cold build 0.2 s).
+    first = next((i for i, char in enumerate(value) if not _is_edge(char)), None)
+    if first is None:
+        return ""
+    last = next(i for i in range(len(value) - 1, first - 1, -1) if not _is_edge(value[i]))
+    return value[first : last + 1]
 
 
 def _is_edge(char: str) -> bool:

@@ -13,6 +13,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -201,6 +202,12 @@ class ClassEvent:
 
     def has_started(self, now: datetime) -> bool:
         return self.start <= now
+
+    @cached_property
+    def fingerprint(self) -> str:
+        """A digest of every field, made once per object: caches of rendered files key on it
+        (a preview step compares thousands of unchanged classes; their repr is costly)."""
+        return hashlib.sha256(repr(self).encode()).hexdigest()
 
 
 def slugify(text: str) -> str:

@@ -210,8 +210,13 @@ def _warn_of_dates_to_come(to_come: list[tuple[ClassEvent, int]]) -> None:
         )
 
 
-def read_classes(generator: ArticlesGenerator) -> None:
-    """Build the schedule from every class file, or stop the build listing every problem."""
+def read_classes(generator: ArticlesGenerator, whole_folder: bool = True) -> None:
+    """Build the schedule from every class file, or stop the build listing every problem.
+
+    `whole_folder=False` leaves out the look for stray files in the classes folder: the
+    preview's check of one edited file, whose folder holds the same files as in the last
+    good build (a file added or removed is a full build).
+    """
     settings = site_settings(generator.settings)
     now = settings.now()  # read once: the same moment validates the classes and splits them
     groups: dict[str, list[ClassEvent]] = {"published": [], "hidden": [], "draft": []}
@@ -220,7 +225,9 @@ def read_classes(generator: ArticlesGenerator) -> None:
     errors: list[ValidationError] = []
     to_come: list[tuple[ClassEvent, int]] = []  # published once their Date (at line) has come
     folder = settings.content_path / settings.schedule.content_folder
-    errors.extend(_stray_files(folder, settings.content_path, generator.settings["IGNORE_FILES"]))
+    if whole_folder:
+        ignored = generator.settings["IGNORE_FILES"]
+        errors.extend(_stray_files(folder, settings.content_path, ignored))
     for article in (*generator.articles, *generator.hidden_articles, *generator.drafts):
         if not _is_class_file(article.metadata):
             continue
@@ -292,6 +299,40 @@ def _start_or_date(article: Any) -> datetime:
     return event.start if event is not None else date
 
 
+@dataclasses.dataclass(frozen=True)
+class SchedulePage:
+    """One page made from the schedule: its template, the variables it gets, and `shows`,
+    everything of the schedule it shows (the rest of its context is the site's, which an edit
+    of one class never changes). Equal `shows`, equal page: the preview skips it."""
+
+    kind: str
+    variables: Mapping[str, Any]
+    shows: object
+
+    @property
+    def save_as(self) -> str:
+        return url_for(self.kind, str(self.variables.get("slug", ""))) + "index.html"
+
+
+def schedule_pages(schedule: Schedule) -> list[SchedulePage]:
+    """The pages that list classes, by year, by teacher and by venue, and the report.
+
+    A new schedule-wide page (a report, a national list) is one more entry here, with what it
+    shows: the build writes it and the preview re-renders it only when that changed.
+    """
+    teachers, venues = tuple(schedule.teachers()), tuple(schedule.venues())
+    pages = [
+        SchedulePage("archive", {}, schedule.past),
+        SchedulePage("teachers", {}, teachers),
+        SchedulePage("venues", {}, venues),
+        # The report's numbers, recaps and photos come from the classes that have started.
+        SchedulePage("report", {}, schedule.past),
+    ]
+    pages += [SchedulePage("teacher", {"group": g, "slug": g.slug}, g) for g in teachers]
+    pages += [SchedulePage("venue", {"group": g, "slug": g.slug}, g) for g in venues]
+    return pages
+
+
 class SchedulePagesGenerator(Generator):  # type: ignore[misc]
     """Writes the pages that list classes by year, by teacher and by venue, and the report."""
 
@@ -300,23 +341,16 @@ class SchedulePagesGenerator(Generator):  # type: ignore[misc]
         if schedule is None:
             return
         report_page = report.page_context(self, schedule)
-        outputs: list[tuple[str, dict[str, Any]]] = [
-            ("archive", {}),
-            ("teachers", {}),
-            ("venues", {}),
-            ("report", report_page),
-        ]
-        outputs += [("teacher", {"group": g, "slug": g.slug}) for g in schedule.teachers()]
-        outputs += [("venue", {"group": g, "slug": g.slug}) for g in schedule.venues()]
-        for kind, extra in outputs:
-            url = url_for(kind, extra.get("slug", ""))
+        for page in schedule_pages(schedule):
+            extra = report_page if page.kind == "report" else {}
             writer.write_file(
-                url + "index.html",
-                self.get_template(kind),
+                page.save_as,
+                self.get_template(page.kind),
                 self.context,
                 relative_urls=self.settings["RELATIVE_URLS"],
-                url=url,
-                page_name=kind,
+                url=page.save_as.removesuffix("index.html"),
+                page_name=page.kind,
+                **page.variables,
                 **extra,
             )
         report.write_json(self, report_page["report"])

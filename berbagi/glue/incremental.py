@@ -11,10 +11,17 @@ Why the result equals a full build of the new content:
 - The schedule is rebuilt from every class with the one replaced, so lists and groups are right.
   When the build's clock moved past any class's start, Date or share-image limit, a full build.
 - Every output is re-rendered, through the generators' own `generate_output`, except outputs
-  keyed by one item whose inputs are provably unchanged: another class's page (it reads only its
-  own article, class and the build's moment) and a teacher or venue page whose group (teacher or
-  venue and the full tuple of its classes) is equal to before. Outputs keyed by an item that is
-  gone (a teacher page, a share image) are removed.
+  whose inputs are provably unchanged: another class's page (it reads only its own article,
+  class and the build's moment: the article generator writes the edited one alone), a page of
+  `classes.schedule_pages` (archive, teacher and venue lists) whose `shows` is equal to before,
+  Pelican's tag, category, author and draft pages when their *_SAVE_AS is empty (Pelican writes
+  nothing for them then), and the sitemap when neither the set of pages nor anything it reads
+  of the edited article changed. Files written from fingerprints of their inputs (calendar.ics,
+  each .ics, share images) are kept the same way as in a full build. Outputs keyed by an item
+  that is gone (a teacher page, a share image) are removed.
+
+A new schedule-wide page hooks in as one entry of `classes.schedule_pages` with what it shows;
+a page written elsewhere is simply re-rendered on every step (correct, only slower).
 """
 
 from __future__ import annotations
@@ -33,8 +40,7 @@ from pelican.contents import Article, SkipStub
 
 from ..model import ClassEvent
 from ..schedule import Schedule
-from ..urls import url_for
-from . import classes, descriptions, share_images
+from . import classes, descriptions, output, share_images
 from .runner import ErrorCollector
 from .state import ARTICLES_KEY, SCHEDULE_KEY, schedule_of
 
@@ -56,6 +62,25 @@ PELICAN_FIELDS = (
     "override_save_as",
 )
 ARCHIVE_SETTINGS = ("YEAR_ARCHIVE_SAVE_AS", "MONTH_ARCHIVE_SAVE_AS", "DAY_ARCHIVE_SAVE_AS")
+# Steps of Pelican's article generator that write nothing when these settings are all empty
+# (each page's save_as is then "", which Pelican's writer skips): not run at all in a step.
+SILENT_UNLESS = {
+    "generate_tags": ("TAG_SAVE_AS",),
+    "generate_categories": ("CATEGORY_SAVE_AS",),
+    "generate_authors": ("AUTHOR_SAVE_AS",),
+    "generate_drafts": ("DRAFT_SAVE_AS", "DRAFT_LANG_SAVE_AS"),
+}
+# What pelican-sitemap reads of a page besides its path.
+SITEMAP_FIELDS = (
+    "url",
+    "modified",
+    "date",
+    "private",
+    "status",
+    "changefreq",
+    "priority",
+    "translations",
+)
 
 
 class NeedsFullBuild(Exception):
@@ -161,7 +186,7 @@ def _check_class(generator: Any, new: Any) -> tuple[ClassEvent, datetime]:
     logging.getLogger(classes.__name__).addFilter(quiet)
     logging.getLogger().addHandler(errors)
     try:
-        classes.read_classes(alone)
+        classes.read_classes(alone, whole_folder=False)
         descriptions.clean_articles(alone)
     except classes.ContentErrors as failure:
         raise InvalidEdit([str(error) for error in failure.errors]) from None
@@ -212,18 +237,22 @@ def _replace_in_lists(generator: Any, old: Any, new: Any) -> None:
             generated[key] = new
 
 
-def _groups(schedule: Schedule) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for kind, groups in (("teacher", schedule.teachers()), ("venue", schedule.venues())):
-        for group in groups:
-            found[url_for(kind, group.slug) + "index.html"] = group
-    return found
+def _schedule_pages(schedule: Schedule) -> dict[str, object]:
+    return {page.save_as: page.shows for page in classes.schedule_pages(schedule)}
 
 
-def apply_edit(state: State, source_path: str, output_path: str) -> list[str]:
+@dataclass
+class StepFiles:
+    """Site-relative paths a step wrote (some with the same bytes as before) and removed."""
+
+    written: set[str]
+    removed: list[str]
+
+
+def apply_edit(state: State, source_path: str, output_path: str) -> StepFiles:
     """Update the build in memory for one edited class file and re-render what it changes.
 
-    Returns the site-relative paths of outputs that no longer exist. Raises InvalidEdit (nothing
+    Returns the outputs it wrote and those that no longer exist. Raises InvalidEdit (nothing
     changed, in memory or on disk) or NeedsFullBuild.
     """
     generator = state.articles
@@ -260,7 +289,7 @@ def apply_edit(state: State, source_path: str, output_path: str) -> list[str]:
         hidden=_swap(schedule.hidden, before, event),
         drafts=schedule.drafts,
     )
-    old_groups, new_groups = _groups(schedule), _groups(updated)
+    old_pages, new_pages = _schedule_pages(schedule), _schedule_pages(updated)
     generator.context[SCHEDULE_KEY] = updated
     generator.context[ARTICLES_KEY] = {
         slug: (new if article is old else article)
@@ -277,22 +306,52 @@ def apply_edit(state: State, source_path: str, output_path: str) -> list[str]:
     _replace_in_lists(generator, old, new)
 
     skipped = {
-        article.save_as
-        for article in (*generator.articles, *generator.hidden_articles)
-        if article is not new
+        path for path, shows in new_pages.items() if path in old_pages and old_pages[path] == shows
     }
-    skipped |= {path for path, group in new_groups.items() if old_groups.get(path) == group}
-    removed = [path for path in old_groups if path not in new_groups]
+    removed = [path for path in old_pages if path not in new_pages]
     if share_images.has_own_image(before, schedule.now) and not share_images.has_own_image(
         event, now
     ):
         removed.append(share_images.class_image_path(event.slug))
-    _render(state, skipped, removed, output_path)
-    return removed
+    written = _render(state, old, new, skipped, removed, output_path)
+    return StepFiles(written, removed)
 
 
-def _render(state: State, skipped: set[str], removed: list[str], output_path: str) -> None:
-    """Every generator's output, as in Pelican.run, except the pages proven unchanged."""
+def _write_only(generator: Any, new: Any) -> dict[str, Any]:
+    """Replacements for the article generator's steps in this step: its article pages are the
+    edited one alone (Pelican's own loop, for one article), and the steps that write nothing
+    for these settings are not run."""
+
+    def generate_articles(write: Any) -> None:
+        signals.article_generator_write_article.send(generator, content=new)
+        write(
+            new.save_as,
+            generator.get_template(new.template),
+            generator.context,
+            article=new,
+            category=getattr(new, "category", None),
+            override_output=hasattr(new, "override_save_as"),
+            url=new.url,
+            blog=True,
+        )
+
+    def nothing(write: Any) -> None:
+        return None
+
+    steps: dict[str, Any] = {"generate_articles": generate_articles}
+    for step, names in SILENT_UNLESS.items():
+        if not any(generator.settings.get(name) for name in names):
+            steps[step] = nothing
+    return steps
+
+
+def _render(
+    state: State, old: Any, new: Any, skipped: set[str], removed: list[str], output_path: str
+) -> set[str]:
+    """Every generator's output, as in Pelican.run, except the pages proven unchanged; returns
+    the site-relative paths written: through Pelican's writer (pages, feeds), the kit's
+    `output.write_output` (calendars, share images, the CMS files) and the sitemap. Output
+    written any other way would not reach the served folder in a step: write it with these."""
     pelican = state.pelican
     pelican.output_path = output_path
     for generator in state.generators:
@@ -305,33 +364,62 @@ def _render(state: State, skipped: set[str], removed: list[str], output_path: st
     def remember(path: str, context: dict[str, Any]) -> None:
         written[os.path.relpath(path, output_path)] = context.get("article") or context.get("page")
 
+    articles = state.articles
+    steps = _write_only(articles, new)
+    vars(articles).update(steps)  # on the instance, for this step only
+    feeds: list[str] = []
+
+    def remember_feed(path: str, **_: Any) -> None:
+        feeds.append(path)
+
     signals.content_written.connect(remember)
+    signals.feed_written.connect(remember_feed)
     try:
-        for generator in state.generators:
-            if hasattr(generator, "generate_output"):
-                generator.generate_output(selective)
+        with output.recording_writes() as files:
+            for generator in state.generators:
+                if hasattr(generator, "generate_output"):
+                    generator.generate_output(selective)
     finally:
         signals.content_written.disconnect(remember)
+        signals.feed_written.disconnect(remember_feed)
+        for step in steps:
+            vars(articles).pop(step, None)
+    pages_before = set(state.written)
     for path in removed:
         target = os.path.join(output_path, path)
         if os.path.exists(target):
             os.remove(target)
         state.written.pop(path, None)
     state.written.update(written)
-    _finish(state)
+    sitemap_unchanged = set(state.written) == pages_before and all(
+        getattr(old, name, None) == getattr(new, name, None) for name in SITEMAP_FIELDS
+    )
+    touched = {*written, *(os.path.relpath(path, output_path) for path in (*files, *feeds))}
+    touched |= _finish(state, sitemap_unchanged)
+    return touched
 
 
-def _finish(state: State) -> None:
+def _finish(state: State, sitemap_unchanged: bool) -> set[str]:
     """What Pelican does after writing: `finalized`, with the sitemap's queue of every page.
 
     pelican-sitemap queues the pages written in this run; here that would be only the pages
-    re-rendered, so it gets every page of the build instead.
+    re-rendered, so it gets every page of the build instead, or, when it would write the same
+    file (the same pages, the same dates and URLs), is left out of this `finalized`. Returns
+    the sitemap's path when it wrote one.
     """
     sitemap = sys.modules.get("pelican.plugins.sitemap.sitemap")
+    wrote: set[str] = set()
     if sitemap is not None:
         queue = sitemap.generator
         queue._main_pelican = None
-        queue.init(state.pelican)
-        root = state.pelican.output_path
-        queue.page_queue = [(os.path.join(root, path), obj) for path, obj in state.written.items()]
+        queue.page_queue = []
+        if not sitemap_unchanged:
+            queue.init(state.pelican)
+            root = state.pelican.output_path
+            queue.page_queue = [
+                (os.path.join(root, path), obj) for path, obj in state.written.items()
+            ]
+            fmt = (state.pelican.settings.get("SITEMAP") or {}).get("format", "xml")
+            wrote.add(f"sitemap.{fmt}")
     signals.finalized.send(state.pelican)
+    return wrote

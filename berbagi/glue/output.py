@@ -3,12 +3,13 @@ then into the output folder, replacing only the files whose bytes changed."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
 import shutil
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -57,40 +58,101 @@ def carry_over(previous_output: Path | None, output_path: str | Path, relative_p
     return True
 
 
+# Sets that `recording_writes` is filling: every path `write_output` writes goes into each.
+_RECORDERS: list[set[str]] = []
+
+
+@contextlib.contextmanager
+def recording_writes() -> Iterator[set[str]]:
+    """The absolute paths of the files `write_output` writes while this is open."""
+    written: set[str] = set()
+    _RECORDERS.append(written)
+    try:
+        yield written
+    finally:
+        _RECORDERS.remove(written)
+
+
 def write_output(output_path: str | Path, relative_path: str, data: bytes) -> None:
     """Write a generated file into the output folder, making its folders."""
     target = Path(output_path, relative_path)
+    for recorder in _RECORDERS:
+        recorder.add(str(target))
     target.parent.mkdir(parents=True, exist_ok=True)
     # Never write through a hard link into the previous build's copy of the file.
     target.unlink(missing_ok=True)
     target.write_bytes(data)
 
 
+# Cache files as last read or written by this process, by path, with the (mtime, size) they had
+# then: a long-lived preview reads each one once instead of once per step (the VEVENT texts of
+# 5,000 classes are some 7 MB of JSON).
+_LOADED: dict[Path, tuple[tuple[int, int], dict[str, str]]] = {}
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_mtime_ns, status.st_size
+
+
+def _part_text(part: object) -> str:
+    # A class's fingerprint stands for its repr (cached on the object); anything else by repr.
+    fingerprint = getattr(part, "fingerprint", None)
+    return f"#{fingerprint}" if isinstance(fingerprint, str) else repr(part)
+
+
 class _CacheFile:
     """A JSON object in the cache folder, keyed by hashes of a renderer's inputs (immutable model
-    objects and settings, by `repr`) and of a version string that changes with its code. Only
-    what this build used is saved again; a lost or unreadable file only costs redoing the work."""
+    objects and settings, by `repr` or their fingerprint) and of a version string that changes
+    with its code. Only what this build used is saved again, and only when it differs; a lost
+    or unreadable file only costs redoing the work."""
 
     def __init__(self, path: Path, version: str) -> None:
         self.path = path
         self.version = version
-        try:
-            loaded = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            loaded = {}
+        stamp = _stamp(path)
+        remembered = _LOADED.get(path)
+        if stamp is not None and remembered is not None and remembered[0] == stamp:
+            loaded: object = remembered[1]
+        else:
+            try:
+                loaded = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                loaded = {}
         self.previous: dict[str, str] = loaded if isinstance(loaded, dict) else {}
+        if stamp is not None:
+            _LOADED[path] = (stamp, self.previous)
         self.current: dict[str, str] = {}
+        # The repr of each input object seen in this build (the same site settings object is
+        # part of thousands of keys), by id; the objects are held, so no id is reused meanwhile.
+        self._texts: dict[int, tuple[object, str]] = {}
 
     def _digest(self, inputs: object) -> str:
-        return hashlib.sha256(repr((self.version, inputs)).encode()).hexdigest()
+        parts = inputs if isinstance(inputs, tuple) else (inputs,)
+        texts = []
+        for part in parts:
+            known = self._texts.get(id(part))
+            if known is None:
+                known = self._texts[id(part)] = (part, _part_text(part))
+            texts.append(known[1])
+        return hashlib.sha256(repr((self.version, texts)).encode()).hexdigest()
 
     def save(self) -> None:
-        """Keep what this build used for the next one."""
+        """Keep what this build used for the next one (unless it is what the file holds)."""
+        if self.current == self.previous and _stamp(self.path) is not None:
+            return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self.path.write_text(json.dumps(self.current, sort_keys=True), encoding="utf-8")
         except OSError as error:  # only a missed speed-up, never a wrong file
             logger.warning("berbagi: could not save %s: %s", self.path, error)
+            return
+        stamp = _stamp(self.path)
+        if stamp is not None:
+            _LOADED[self.path] = (stamp, self.current)
 
 
 class Fingerprints(_CacheFile):
@@ -107,7 +169,7 @@ class Fingerprints(_CacheFile):
         if self.previous.get(relative_path) != digest:
             return False
         if not (
-            Path(output_path, relative_path).exists()
+            os.path.exists(os.path.join(output_path, relative_path))
             or carry_over(self.previous_output, output_path, relative_path)
         ):
             return False

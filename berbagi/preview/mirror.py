@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,20 +16,22 @@ class Changes:
     removed: list[str] = field(default_factory=list)
 
 
-def _files(root: Path) -> dict[str, os.stat_result]:
-    found: dict[str, os.stat_result] = {}
-    pending = [root]
+def _files(root: Path) -> set[str]:
+    """Every file under `root`, by relative path: one scandir per folder, paths joined as
+    strings."""
+    found: set[str] = set()
+    pending = [("", str(root))]
     while pending:
-        folder = pending.pop()
+        prefix, folder = pending.pop()
         try:
             entries = list(os.scandir(folder))
         except FileNotFoundError:
             continue
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
-                pending.append(Path(entry.path))
+                pending.append((f"{prefix}{entry.name}/", entry.path))
             else:
-                found[os.path.relpath(entry.path, root)] = entry.stat()
+                found.add(prefix + entry.name)
     return found
 
 
@@ -57,27 +60,34 @@ def _remove(target: Path, root: Path) -> None:
 
 
 def mirror(
-    built: Path, served: Path, since_ns: int | None = None, removed: tuple[str, ...] = ()
+    built: Path,
+    served: Path,
+    written: Iterable[str] | None = None,
+    removed: tuple[str, ...] = (),
 ) -> Changes:
     """Make `served` equal to `built`.
 
-    With `since_ns`, only files modified in `built` since then are compared, and only `removed`
-    are deleted (an incremental step knows what it touched); without it every file is compared
-    and anything `built` lacks is deleted.
+    With `written` (an incremental step says what it wrote and removed), only those files are
+    compared and only `removed` are deleted; without it every file is compared and anything
+    `built` lacks is deleted.
     """
     changes = Changes()
+    if written is not None:
+        for relative in sorted(set(written)):
+            if (built / relative).is_file() and _write_if_changed(
+                built / relative, served / relative
+            ):
+                changes.written.append(relative)
+        for relative in removed:
+            if not (built / relative).exists() and (served / relative).exists():
+                _remove(served / relative, served)
+                changes.removed.append(relative)
+        return changes
     built_files = _files(built)
-    for relative, status in sorted(built_files.items()):
-        if since_ns is not None and status.st_mtime_ns < since_ns:
-            continue
+    for relative in sorted(built_files):
         if _write_if_changed(built / relative, served / relative):
             changes.written.append(relative)
-    stale = (
-        sorted(set(_files(served)) - set(built_files))
-        if since_ns is None
-        else [r for r in removed if r not in built_files and (served / r).exists()]
-    )
-    for relative in stale:
+    for relative in sorted(set(_files(served)) - set(built_files)):
         _remove(served / relative, served)
         changes.removed.append(relative)
     return changes

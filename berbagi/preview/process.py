@@ -24,10 +24,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# Coarse file-system clocks stamp a write up to a tick before time.time_ns() said; compare every
-# file written this long before a step began (unchanged ones are only read, never rewritten).
-CLOCK_SLACK_NS = 1_000_000_000
-
 
 @dataclass
 class Outcome:
@@ -171,11 +167,10 @@ class Preview:
         if len(edited) != 1:
             return self.full_build(f"{len(edited)} files changed")
         path = next(iter(edited))
-        step_ns = time.time_ns() - CLOCK_SLACK_NS
         errors = ErrorCollector()
         logging.getLogger().addHandler(errors)
         try:
-            removed = apply_edit(self.state, str(path), str(self.built))
+            files = apply_edit(self.state, str(path), str(self.built))
         except InvalidEdit as invalid:
             self.invalid = {path}
             return self._failed(invalid.problems, began)
@@ -191,5 +186,5 @@ class Preview:
             # Logged errors make a full build fail; let one say so, with every message.
             return self.full_build("errors were logged")
         self.invalid.clear()
-        changes = mirror(self.built, self.output, since_ns=step_ns, removed=tuple(removed))
+        changes = mirror(self.built, self.output, files.written, tuple(files.removed))
         return Outcome("incremental", time.perf_counter() - began, changes)

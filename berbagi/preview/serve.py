@@ -7,9 +7,10 @@ from collections.abc import Callable
 from typing import Any
 
 from .process import Outcome, Preview
+from .sources import ChangeAlarm
 
-# Checking some thousand files' times takes a few milliseconds; a tenth of a second between
-# checks keeps an edit's wait short without keeping a core busy.
+# The longest wait between a change and the look at it where the file system reports nothing
+# (while the alarm warms up, or cannot watch); where it reports, the look follows at once.
 POLL_SECONDS = 0.1
 
 
@@ -25,14 +26,55 @@ def first_build(preview: Preview) -> Outcome:
     return outcome
 
 
+class Alarm:
+    """The preview's `ChangeAlarm`, following its watched folders (a full build after a change
+    of settings may watch others)."""
+
+    def __init__(self, preview: Preview) -> None:
+        self.preview = preview
+        self._alarm: ChangeAlarm | None = None
+
+    def _current(self) -> ChangeAlarm | None:
+        sources = self.preview.sources
+        if sources is None:
+            return None
+        if self._alarm is None or self._alarm.roots != sources.roots:
+            self.close()
+            self._alarm = ChangeAlarm(sources.roots)
+        return self._alarm
+
+    def wait(self, interval: float) -> bool:
+        """Wait for a reason to look (at most `interval`); whether to call `update()` now."""
+        alarm = self._current()
+        if alarm is None:
+            time.sleep(interval)
+            return True
+        return alarm.wait(interval)
+
+    def due(self) -> bool:
+        """Whether to call `update()` now, without waiting."""
+        alarm = self._current()
+        return alarm is None or alarm.due()
+
+    def close(self) -> None:
+        """Stop watching."""
+        if self._alarm is not None:
+            self._alarm.close()
+            self._alarm = None
+
+
 def watch(
     preview: Preview, interval: float = POLL_SECONDS, stop: Callable[[], bool] | None = None
 ) -> None:
     """Build once, then bring the site up to date after every change until `stop()` (or Ctrl+C)."""
     first_build(preview)
-    while stop is None or not stop():
-        _say(preview, preview.update())
-        time.sleep(interval)
+    alarm = Alarm(preview)
+    try:
+        while stop is None or not stop():
+            if alarm.wait(interval):
+                _say(preview, preview.update())
+    finally:
+        alarm.close()
 
 
 def livereload_watcher(preview: Preview, interval: float = POLL_SECONDS) -> Any:
@@ -41,9 +83,11 @@ def livereload_watcher(preview: Preview, interval: float = POLL_SECONDS) -> Any:
     from livereload.watcher import Watcher  # type: ignore[import-untyped]
     from tornado.ioloop import PeriodicCallback
 
+    alarm = Alarm(preview)
+
     class PreviewWatcher(Watcher):  # type: ignore[misc]
         def examine(self) -> tuple[str | None, None]:
-            outcome = preview.update()
+            outcome = preview.update() if alarm.due() else Outcome("unchanged")
             _say(preview, outcome)
             pages = [p for p in outcome.changes.written if p.endswith(".html")]
             changed = outcome.changes.written or outcome.changes.removed

@@ -55,22 +55,27 @@ class CalendarGenerator(Generator):  # type: ignore[misc]
         schedule = schedule_of(self.context)
         site = CalendarSite.of(settings)
         published = schedule.all if schedule else ()
-        # A VEVENT's text is most of calendar.ics's cost; unchanged events come from earlier builds.
         version = _renderer_version()
-        events = TextCache(Path(self.settings["CACHE_PATH"]) / EVENTS_FILE, version)
-
-        def event_text(event: ClassEvent, site: CalendarSite) -> bytes:
-            text = events.get((event, site), lambda: event_bytes(event, site).decode("utf-8"))
-            return text.encode("utf-8")
-
-        calendar = render_calendar(published, site, event_text)
-        events.save()
-        write_output(self.output_path, settings.calendar.path, calendar)
         written = Fingerprints(
             Path(self.settings["CACHE_PATH"]) / FINGERPRINTS_FILE,
             version,
             previous_output_of(self.settings),
         )
+        # The subscription calendar is made from its classes and the site alone: when neither
+        # changed (a preview step that edited a description), the file is kept as it is.
+        calendar_inputs = ("calendar", site, *published)
+        if not written.unchanged(settings.calendar.path, calendar_inputs, self.output_path):
+            # A VEVENT's text is most of its cost; unchanged events come from earlier builds.
+            events = TextCache(Path(self.settings["CACHE_PATH"]) / EVENTS_FILE, version)
+
+            def event_text(event: ClassEvent, site: CalendarSite) -> bytes:
+                text = events.get((event, site), lambda: event_bytes(event, site).decode("utf-8"))
+                return text.encode("utf-8")
+
+            calendar = render_calendar(published, site, event_text)
+            events.save()
+            write_output(self.output_path, settings.calendar.path, calendar)
+            written.record(settings.calendar.path, calendar_inputs)
         # Hidden classes have an add-to-calendar file too; only published ones are subscribed.
         for event in schedule.with_pages if schedule else ():
             path = class_calendar_path(event.page_path, event.slug)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import time
 from pathlib import Path
 
 from berbagi.preview import Preview
@@ -11,6 +12,7 @@ from berbagi.preview.serve import watch
 
 ROOT = Path(__file__).resolve().parents[2]
 CLASS = "classes/2026-12-05-jurnalistik-foto.md"
+CLASS_PAGE = "kelas/jurnalistik-foto/index.html"
 
 
 def _mtimes(folder: Path) -> dict[str, int]:
@@ -53,6 +55,29 @@ def test_an_edit_rewrites_only_the_files_it_changes(tmp_path, site_settings, con
     assert "kelas/fotografi-ponsel/index.html" not in rewritten
     assert "tentang/index.html" not in rewritten
     assert "Baru: " in (served / "kelas/jurnalistik-foto/index.html").read_text()
+    preview.close()
+
+
+def test_a_description_edit_redoes_only_what_shows_the_description(
+    tmp_path, site_settings, content_dir
+):
+    # The step's cost follows the edit: lists, calendars and the sitemap that show nothing of a
+    # class's description are not made again, even in the preview's private build.
+    content = content_dir()
+    preview, _ = _preview(tmp_path, site_settings, content)
+    assert preview.full_build().kind == "full"
+    assert preview.built is not None
+    before = _mtimes(preview.built)
+    path = content / CLASS
+    path.write_text(path.read_text() + "\nSatu kalimat lagi di uraian.\n")
+    assert preview.update().kind == "incremental"
+    after = _mtimes(preview.built)
+    redone = {name for name in after if after[name] != before.get(name)}
+    assert "kelas/jurnalistik-foto/index.html" in redone
+    for kept in ("arsip/index.html", "guru/index.html", "calendar.ics", "sitemap.xml"):
+        assert kept not in redone, kept
+    assert not any(name.startswith(("guru/", "tempat/")) for name in redone)
+    assert "Satu kalimat lagi" in (tmp_path / "served" / CLASS_PAGE).read_text()
     preview.close()
 
 
@@ -156,6 +181,18 @@ def test_watch_builds_then_follows_edits(tmp_path, site_settings, content_dir):
     preview.close()
 
 
+def _examine_after_a_change(watcher, report):
+    # The file system reports a change some milliseconds after it is made (the watcher looks
+    # only then, or every few seconds): examine until a step has run.
+    before = report.getvalue()
+    for _ in range(200):
+        result = watcher.examine()
+        if result != (None, None) or report.getvalue() != before:
+            return result
+        time.sleep(0.02)
+    raise AssertionError("the watcher never looked at the change")
+
+
 def test_livereload_reloads_after_a_written_step_and_never_after_an_invalid_edit(
     tmp_path, site_settings, content_dir
 ):
@@ -169,11 +206,12 @@ def test_livereload_reloads_after_a_written_step_and_never_after_an_invalid_edit
     path = content / CLASS
     good = path.read_text()
     path.write_text(good.replace("Title: ", "Title: Muat Ulang: ", 1))
-    page, _ = watcher.examine()
+    page, _ = _examine_after_a_change(watcher, report)
     # The step is over (its files written) before the reload is asked for.
     assert page is not None and page.endswith(".html")
     assert "Muat Ulang" in (tmp_path / "served" / "kelas/jurnalistik-foto/index.html").read_text()
     path.write_text(good.replace("Start: 2026-12-05 14:00", "Start: besok"))
-    assert watcher.examine() == (None, None)  # the browser keeps the last good site
+    # The browser keeps the last good site.
+    assert _examine_after_a_change(watcher, report) == (None, None)
     assert "jurnalistik-foto.md:3: start: 'besok'" in report.getvalue()
     preview.close()

@@ -2,9 +2,9 @@
 
 Hypothesis drives the preview process through title changes, moves (to another time the same
 day, or to another year, which renames the file), cancellations and drafts, new teachers, renamed
-venues, new tags, attendance numbers and recaps (the report page), new and deleted files, page
-edits, saves without a change and invalid edits. After each step the served folder is compared
-with a clean build of the same content in another folder.
+venues, new tags, Modified dates, attendance numbers and recaps (the report page), new and
+deleted files, page edits, saves without a change and invalid edits. After each step the served
+folder is compared with a clean build of the same content in another folder.
 """
 
 from __future__ import annotations
@@ -74,6 +74,7 @@ class ClassFile:
     registered: int | None = None
     participants: int | None = None
     recap: str = ""
+    modified: str = ""
 
     def name(self, slug: str) -> str:
         return f"{self.start:%Y-%m-%d}-{slug}.md"
@@ -98,6 +99,8 @@ class ClassFile:
             lines.append(f"Participants: {self.participants}")
         if self.recap:
             lines.append(f"Recap: {self.recap}")
+        if self.modified:
+            lines.append(f"Modified: {self.modified}")
         return "\n".join(lines) + f"\n\n{self.body}\n"
 
 
@@ -278,6 +281,16 @@ class PreviewMachine(RuleBasedStateMachine):
         self._write(
             slug, replace(item, registered=registered, participants=participants, recap=recap)
         )
+        self._step()
+
+    @precondition(lambda self: self.classes)
+    @rule(data=st.data())
+    def change_modified(self, data):
+        # The sitemap's lastmod and the calendars' LAST-MODIFIED read it; nothing else does.
+        slug = data.draw(st.sampled_from(sorted(self.classes)))
+        item = self.classes[slug]
+        choices = [m for m in ("", "2026-11-20 10:00", "2026-11-27") if m != item.modified]
+        self._write(slug, replace(item, modified=data.draw(st.sampled_from(choices))))
         self._step()
 
     @precondition(lambda self: len(self.classes) < len(SLUGS))
