@@ -1,0 +1,115 @@
+"""Every chapter's calendar and feed, fetched at once (threads), each with its last good copy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import partial
+
+import httpx
+
+from .config import ChapterSource, NationalSettings
+from .fetch import Copy, fetch_copy
+from .merge import (
+    FeedEntry,
+    NationalEvent,
+    keep_higher_sequences,
+    read_calendar,
+    read_feed,
+    with_feed,
+)
+
+CALENDAR_FILE = "calendar.ics"
+FEED_FILE = "feed.atom.xml"
+
+
+@dataclass(frozen=True)
+class ChapterState:
+    """One chapter in this build: its files as used, and its classes."""
+
+    chapter: ChapterSource
+    calendar: Copy[tuple[NationalEvent, ...]]
+    feed: Copy[dict[str, FeedEntry]] | None
+    events: tuple[NationalEvent, ...] = field(default=())
+
+    @property
+    def has_copy(self) -> bool:
+        return self.calendar.value is not None
+
+    @property
+    def uses_old_copy(self) -> bool:
+        """The calendar shown is not this build's: the chapter was down or sent garbage."""
+        return not self.calendar.fresh
+
+    def age(self, now: datetime) -> timedelta | None:
+        return self.calendar.age(now)
+
+    def problems(self) -> list[str]:
+        """What went wrong this build, per file ("calendar <url> <why>")."""
+        copies = (("calendar", self.calendar), ("feed", self.feed))
+        return [
+            f"{kind} {copy.url} {copy.problem}" for kind, copy in copies if copy and copy.problem
+        ]
+
+
+def _calendar(
+    client: httpx.Client, national: NationalSettings, chapter: ChapterSource, now: datetime
+) -> Copy[tuple[NationalEvent, ...]]:
+    return fetch_copy(
+        client,
+        chapter.calendar_url,
+        national.cache_folder / chapter.id,
+        CALENDAR_FILE,
+        partial(read_calendar, chapter=chapter),
+        timeout=national.timeout,
+        max_bytes=national.max_bytes,
+        now=now,
+    )
+
+
+def _feed(
+    client: httpx.Client, national: NationalSettings, chapter: ChapterSource, now: datetime
+) -> Copy[dict[str, FeedEntry]] | None:
+    if chapter.feed_url is None:
+        return None
+    return fetch_copy(
+        client,
+        chapter.feed_url,
+        national.cache_folder / chapter.id,
+        FEED_FILE,
+        read_feed,
+        timeout=national.timeout,
+        max_bytes=national.max_bytes,
+        now=now,
+    )
+
+
+def _state(
+    client: httpx.Client, national: NationalSettings, now: datetime, chapter: ChapterSource
+) -> ChapterState:
+    calendar = _calendar(client, national, chapter, now)
+    feed = _feed(client, national, chapter, now)
+    events = calendar.value or ()
+    if calendar.previous is not None:
+        events = keep_higher_sequences(events, calendar.previous)
+    if feed is not None and feed.value:
+        events = with_feed(events, feed.value)
+    return ChapterState(chapter, calendar, feed, tuple(events))
+
+
+def collect(
+    national: NationalSettings,
+    now: datetime,
+    chapters: Iterable[ChapterSource] | None = None,
+    transport: httpx.BaseTransport | None = None,
+) -> list[ChapterState]:
+    """Each chapter's state, in the settings' order; never raises for a chapter's failure."""
+    listed = list(national.chapters if chapters is None else chapters)
+    # Redirects are followed (a chapter moving to https); the limits apply per request.
+    with httpx.Client(follow_redirects=True, transport=transport) as client:
+        if national.workers == 1 or len(listed) <= 1:
+            return [_state(client, national, now, chapter) for chapter in listed]
+        with ThreadPoolExecutor(max_workers=national.workers) as pool:
+            return list(pool.map(partial(_state, client, national, now), listed))
