@@ -7,6 +7,7 @@ import contextlib
 import hashlib
 import http.server
 import mimetypes
+import sys
 import threading
 from collections.abc import Iterator, Mapping
 from email.utils import formatdate, parsedate_to_datetime
@@ -87,6 +88,15 @@ class FolderHandler(http.server.BaseHTTPRequestHandler):
         return False
 
 
+class _QuietServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that gave up (a fetch past its time limit) is no error of the server's.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @contextlib.contextmanager
 def serve(
     folders: Mapping[str, Path],
@@ -96,8 +106,7 @@ def serve(
     """Serve `folders` (prefix -> folder) from a thread; yields the base URL, no slash at the end.
     Port 0: any free port."""
     bound = type("BoundHandler", (handler,), {"folders": dict(folders)})
-    server = http.server.ThreadingHTTPServer((LOOPBACK, port), bound)
-    server.daemon_threads = True
+    server = _QuietServer((LOOPBACK, port), bound)
     thread = threading.Thread(target=server.serve_forever, name="loopback", daemon=True)
     thread.start()
     try:

@@ -23,6 +23,8 @@ from .fetch import Garbage
 from .zones import zone_key, zone_label
 
 EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+# A time in UTC (…Z) says nothing about where the class is: it is shown in the chapter's zone.
+UNIVERSAL = frozenset({"", "UTC", "Etc/UTC", "GMT", "Etc/GMT", "Z"})
 # What the kit's own calendars put in front of a title (berbagi.wording), in either language:
 # the national pages show a badge instead, so the word is not said twice.
 STATUS_PREFIXES = ("DIBATALKAN: ", "DITUNDA: ", "CANCELLED: ", "POSTPONED: ")
@@ -126,7 +128,7 @@ def _in_zone(moment: datetime | date, zone: tzinfo) -> tuple[datetime, bool]:
         return datetime.combine(moment, time(0), tzinfo=zone), True
     if moment.tzinfo is None:  # floating time: the chapter's local time
         return moment.replace(tzinfo=zone), False
-    if zone_key(moment.tzinfo):  # a named zone (TZID=Asia/Makassar): the class's own
+    if zone_key(moment.tzinfo) not in UNIVERSAL:  # a named zone (TZID=Asia/Makassar): its own
         return moment, False
     return moment.astimezone(zone), False  # UTC or a fixed offset: shown in the chapter's zone
 
