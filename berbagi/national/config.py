@@ -193,7 +193,7 @@ def validate(raw: Any, cache_path: str | Path) -> tuple[NationalSettings, list[s
         "max_bytes": (1_000, 100_000_000),
         "workers": (1, 64),
         "days_ahead": (1, 3660),
-        "days_past": (0, 3660),
+        "days_past": (0, 36_600),
         "max_feed_entries": (1, 10_000),
         "home_entries": (1, 10_000),
         "stale_hours": (1, 24 * 365),

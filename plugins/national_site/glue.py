@@ -137,6 +137,15 @@ def install_helpers(generator: Any) -> None:
     )
 
 
+def _age_for_log(age: timedelta | None) -> str:
+    seconds = age.total_seconds() if age else 0.0
+    if seconds < 3600:
+        return f"{int(seconds // 60)} minutes"
+    if seconds < 48 * 3600:
+        return f"{seconds / 3600:.1f} hours"
+    return f"{int(seconds // 86400)} days"
+
+
 def _log(state: ChapterState, now: datetime, stale_after: timedelta) -> None:
     """One warning per file that this build could not use; never an error: the national site
     is built from what it has."""
@@ -147,9 +156,7 @@ def _log(state: ChapterState, now: datetime, stale_after: timedelta) -> None:
         if copy.value is None:
             kept = "no good copy kept yet; the chapter shows no classes"
         else:
-            age = copy.age(now)
-            hours = age.total_seconds() / 3600 if age else 0
-            kept = f"using the last good copy, {hours:.1f} hours old"
+            kept = f"using the last good copy, {_age_for_log(copy.age(now))} old"
         logger.warning("national_site: %s: %s %s %s; %s", name, kind, copy.url, copy.problem, kept)
     age = state.age(now)
     if state.calendar.fresh and age is not None and age > stale_after:
@@ -184,13 +191,17 @@ class NationalGenerator(Generator):  # type: ignore[misc]
             home=upcoming[: national.home_entries],
             stale_after=stale_after,
         )
-        fresh = sum(1 for state in states if state.calendar.fresh)
-        logger.info(
-            "national_site: %d classes from %d chapters (%d fetched, %d from the last good copy)",
+        old = [state.chapter.id for state in states if not state.calendar.fresh]
+        # A summary worth reading in a build log only when something was not fetched.
+        log = logger.warning if old else logger.info
+        log(
+            "national_site: %d classes from %d chapters; %d fetched now, %d from the last good "
+            "copy or none%s; the national site is built",
             len(events),
             len(states),
-            fresh,
-            len(states) - fresh,
+            len(states) - len(old),
+            len(old),
+            f" ({', '.join(old)})" if old else "",
         )
 
     def _page(self, writer: Any, url: str, template: str, page_name: str, **extra: Any) -> None:
