@@ -262,12 +262,17 @@ def _sample_chapters(chapters: list[dict], base: str, down: set[str]) -> list[di
     help={
         "sample": "serve the sample's chapters on 127.0.0.1 (Palembang from output/)",
         "down": "with --sample: chapter ids to leave unreachable, comma-separated",
+        "production": "absolute links to CHAPTER['site_url'] (nationalconf.py's), for deploying",
     }
 )
-def national(c, sample=False, down=""):
+def national(c, sample=False, down="", production=False):
     """Build the national site (nationalconf.py) from every chapter's calendar and feed."""
+    overrides: dict[str, Any] = {}
+    if production:
+        site_url = _raw_settings(NATIONAL_SETTINGS)["CHAPTER"]["site_url"]
+        overrides = {"SITEURL": site_url, "RELATIVE_URLS": False}
     if not sample:
-        _build(NATIONAL_SETTINGS)
+        _build(NATIONAL_SETTINGS, **overrides)
         return
     from berbagi.national import loopback
 
@@ -286,7 +291,7 @@ def national(c, sample=False, down=""):
         national_site["chapters"] = _sample_chapters(
             list(national_site.get("chapters") or []), base, wanted_down
         )
-        _build(NATIONAL_SETTINGS, NATIONAL_SITE=national_site)
+        _build(NATIONAL_SETTINGS, NATIONAL_SITE=national_site, **overrides)
     finally:
         server.__exit__(None, None, None)
     print(f"National site written to {raw['OUTPUT_PATH']}")

@@ -47,7 +47,7 @@ DEFAULTS: dict[str, Any] = {
     # subscriber sees a cancellation, without carrying every chapter's whole archive.
     "days_past": 30,
     "max_feed_entries": 100,
-    # A last good copy older than this is called out on the chapter's page and in the log.
+    # A last good copy older than this gets a louder warning in the build log.
     "stale_hours": 24,
 }
 

@@ -59,10 +59,6 @@ class NationalView:
     def by_city(self, events: list[NationalEvent]) -> list[tuple[str, list[NationalEvent]]]:
         return merge.by_city(events)
 
-    def is_stale(self, state: ChapterState) -> bool:
-        age = state.age(self.now)
-        return state.uses_old_copy or (age is not None and age > self.stale_after)
-
 
 def _site(settings: Settings) -> NationalSite:
     national = settings.national
@@ -156,11 +152,11 @@ def _log(state: ChapterState, now: datetime, stale_after: timedelta) -> None:
         if copy.value is None:
             kept = "no good copy kept yet; the chapter shows no classes"
         else:
-            kept = f"using the last good copy, {_age_for_log(copy.age(now))} old"
+            age = copy.age(now)
+            kept = f"using the last good copy, {_age_for_log(age)} old"
+            if age is not None and age > stale_after:
+                kept += "; older than NATIONAL_SITE['stale_hours']: ask the chapter about its site"
         logger.warning("national_site: %s: %s %s %s; %s", name, kind, copy.url, copy.problem, kept)
-    age = state.age(now)
-    if state.calendar.fresh and age is not None and age > stale_after:
-        logger.warning("national_site: %s: calendar unchanged for %s", name, age)
 
 
 class NationalGenerator(Generator):  # type: ignore[misc]

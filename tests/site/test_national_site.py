@@ -266,3 +266,42 @@ def test_every_national_page_is_valid_html(nation, capsys):
         pytest.fail(f"{missing} (`./run test` installs default-jre-headless)")
     messages = capsys.readouterr().out.replace(f"file:{nation.output}/", "")
     assert error_count == 0, f"{error_count} HTML errors:\n{messages}"
+
+
+def test_invoke_national_sample_serves_the_samples_chapters_on_loopback(tmp_path, monkeypatch):
+    import importlib.util
+
+    from invoke import MockContext
+
+    spec = importlib.util.spec_from_file_location("national_tasks", ROOT / "tasks.py")
+    tasks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tasks)
+    monkeypatch.delenv("BERBAGI_NOW", raising=False)
+    monkeypatch.setitem(tasks.CONFIG, "deploy_path", str(tmp_path / "chapter"))
+    monkeypatch.setattr(tasks, "SAMPLE_PORT", 0)
+    monkeypatch.setattr(tasks, "_log_to_console", lambda: None)
+    warnings: dict[str, list[str]] = {}
+
+    def build(settings_file: str, report: bool = False, **overrides) -> None:
+        name = "chapter" if settings_file == tasks.CONFIG["settings_base"] else "national"
+        settings = runner.load_settings(
+            str(ROOT / settings_file),
+            {
+                **overrides,
+                "OUTPUT_PATH": str(tmp_path / name),
+                "CACHE_PATH": str(tmp_path / f"cache-{name}"),
+                "CLASS_SCHEDULE": {"now": FIRST.isoformat()},
+            },
+        )
+        warnings[name] = runner.build(settings)
+
+    monkeypatch.setattr(tasks, "_build", build)
+    tasks.national(MockContext(), sample=True, down="jayapura")
+    home = (tmp_path / "national" / "index.html").read_text(encoding="utf-8")
+    assert "Jurnalistik Foto: Bercerita dengan Gambar" in home  # Palembang, from its own build
+    assert "10.00–12.00 WITA" in home  # Makassar, from national/sample/
+    assert "Pemrograman Web untuk Pemula" not in home  # Jayapura is down, with no copy yet
+    assert any(
+        "Akademi Berbagi Jayapura (contoh fiktif): calendar" in line and "no good copy" in line
+        for line in warnings["national"]
+    )
