@@ -68,7 +68,9 @@ def make_chapters(chapters: int, classes: int) -> tuple[Path, Path]:
             event, problems = build_class({"tags": []}, parsed.path, parsed, zone)
             assert event is not None, problems
             events.append(
-                replace(event, page_path=f"kelas/{event.slug}/", url=f"{site_url}/kelas/{event.slug}/")
+                replace(
+                    event, page_path=f"kelas/{event.slug}/", url=f"{site_url}/kelas/{event.slug}/"
+                )
             )
         name = f"Akademi Berbagi Kota {index + 1}"
         calendar_site = CalendarSite(
@@ -203,7 +205,9 @@ def main() -> None:
     total = args.chapters * args.classes
     print()
     print(f"{args.chapters} chapters x {args.classes} classes = {total:,} classes")
-    print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs")
+    print(
+        f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs"
+    )
     print(f"national build, cold (download, read, write): {figures(national['cold'])}")
     print(f"national build, warm (every chapter 304):     {figures(national['warm'])}")
     print(f"  events in the national calendar: {int(national['events_in_national_calendar'][0]):,}")

@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import contextlib
+import hashlib
+import json
+import os
+import threading
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
+from pathlib import Path
 
 import httpx
+import icalendar
 
+from . import merge
 from .config import ChapterSource, NationalSettings
 from .fetch import Copy, fetch_copy
 from .merge import (
     FeedEntry,
     NationalEvent,
+    event_from_record,
+    event_record,
     keep_higher_sequences,
     read_calendar,
     read_feed,
@@ -23,6 +33,36 @@ from .merge import (
 
 CALENDAR_FILE = "calendar.ics"
 FEED_FILE = "feed.atom.xml"
+READ_FILE = "calendar.events.json"
+# Changes when the reading code or icalendar changes, so that a kept reading is redone.
+READER_VERSION = hashlib.sha256(
+    Path(merge.__file__).read_bytes() + icalendar.__version__.encode()
+).hexdigest()
+
+
+def _reading_cache(
+    folder: Path, chapter: ChapterSource
+) -> Callable[[bytes], tuple[NationalEvent, ...]]:
+    """read_calendar, answered from the last reading of the same bytes when there is one: an
+    unchanged calendar (a 304) costs no parsing, which is most of a national build."""
+
+    def read(body: bytes) -> tuple[NationalEvent, ...]:
+        digest = hashlib.sha256(READER_VERSION.encode() + repr(chapter).encode() + body).hexdigest()
+        path = folder / READ_FILE
+        with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+            kept = json.loads(path.read_text(encoding="utf-8"))
+            if kept.get("digest") == digest:
+                return tuple(event_from_record(record) for record in kept["events"])
+        events = read_calendar(body, chapter)
+        with contextlib.suppress(OSError):  # only a missed speed-up next time
+            folder.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(f".{READ_FILE}.{threading.get_ident()}")
+            data = {"digest": digest, "events": [event_record(event) for event in events]}
+            temporary.write_text(json.dumps(data), encoding="utf-8")
+            os.replace(temporary, path)
+        return events
+
+    return read
 
 
 @dataclass(frozen=True)
@@ -62,7 +102,7 @@ def _calendar(
         chapter.calendar_url,
         national.cache_folder / chapter.id,
         CALENDAR_FILE,
-        partial(read_calendar, chapter=chapter),
+        _reading_cache(national.cache_folder / chapter.id, chapter),
         timeout=national.timeout,
         max_bytes=national.max_bytes,
         now=now,

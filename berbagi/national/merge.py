@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import feedparser  # type: ignore[import-untyped]
 import nh3
@@ -334,3 +335,56 @@ def by_city(events: Iterable[NationalEvent]) -> list[tuple[str, list[NationalEve
     for event in events:
         groups[event.city].append(event)
     return sorted(groups.items(), key=lambda item: item[0].casefold())
+
+
+def _moment_text(moment: datetime) -> list[str]:
+    return [moment.replace(tzinfo=None).isoformat(), zone_key(moment.tzinfo) or "UTC"]
+
+
+def _moment_of(value: list[str]) -> datetime:
+    return datetime.fromisoformat(value[0]).replace(tzinfo=ZoneInfo(value[1]))
+
+
+def event_record(event: NationalEvent) -> dict[str, Any]:
+    """The event as JSON-ready data (the cache of read calendars), zones by name."""
+    return {
+        "chapter": [event.chapter_id, event.chapter_name, event.city],
+        "uid": [event.uid, event.chapter_uid],
+        "text": [event.title, event.summary, event.location, event.description, event.url],
+        "start": _moment_text(event.start),
+        "end": _moment_text(event.end),
+        "all_day": event.all_day,
+        "status": event.status.value,
+        "sequence": event.sequence,
+        "stamp": event.stamp.isoformat(),
+        "created": event.created.isoformat() if event.created else None,
+        "categories": list(event.categories),
+    }
+
+
+def event_from_record(record: Mapping[str, Any]) -> NationalEvent:
+    """The event `event_record` wrote."""
+    chapter_id, chapter_name, city = record["chapter"]
+    uid, chapter_uid = record["uid"]
+    title, summary, location, description, url = record["text"]
+    created = record["created"]
+    return NationalEvent(
+        chapter_id=chapter_id,
+        chapter_name=chapter_name,
+        city=city,
+        uid=uid,
+        chapter_uid=chapter_uid,
+        title=title,
+        summary=summary,
+        start=_moment_of(record["start"]),
+        end=_moment_of(record["end"]),
+        all_day=bool(record["all_day"]),
+        status=EventStatus(record["status"]),
+        sequence=int(record["sequence"]),
+        url=url,
+        location=location,
+        description=description,
+        stamp=datetime.fromisoformat(record["stamp"]),
+        created=datetime.fromisoformat(created) if created else None,
+        categories=tuple(record["categories"]),
+    )

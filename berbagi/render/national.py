@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
+from functools import lru_cache
 from html import escape
 from typing import Any
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
 from feedgen.feed import FeedGenerator
-from icalendar import STATUS, Calendar, Event, vDuration, vText
+from icalendar import STATUS, Calendar, Event, Timezone, vDuration, vText
 
-from ..national.merge import EPOCH, EventStatus, NationalEvent
+from ..national.merge import EPOCH, UNIVERSAL, EventStatus, NationalEvent
+from ..national.zones import zone_key
 from ..wording import clean_text
 
 PRODID = "-//Berbagi//Kalender Nasional//ID"
@@ -75,7 +78,21 @@ def time_text(event: NationalEvent, language: str) -> str:
     return f"{start}–{format_time(event.end, 'short', locale=language)} {event.zone_label}"
 
 
-def _event(event: NationalEvent) -> Event:
+# A national calendar carries an overview; the class's full text is on the chapter's calendar
+# and page. Folding long lines is most of icalendar's cost at forty thousand events.
+MAX_DESCRIPTION = 600
+
+
+def _description(event: NationalEvent) -> str | None:
+    text = clean_text(event.description)
+    if len(text) > MAX_DESCRIPTION:
+        text = text[:MAX_DESCRIPTION].rsplit("\n", 1)[0].rstrip() + "\n…\n" + event.url
+    return text or None
+
+
+@lru_cache(maxsize=65_536)
+def event_bytes(event: NationalEvent) -> bytes:
+    """The VEVENT of one class, as the national calendar writes it (cached on the event)."""
     start: Any = event.start.date() if event.all_day else event.start
     end: Any = event.end.date() if event.all_day else event.end
     vevent = Event.new(
@@ -89,22 +106,48 @@ def _event(event: NationalEvent) -> Event:
         sequence=event.sequence,
         status=ICAL_STATUS[event.status],
         location=clean_text(event.location) or None,
-        description=clean_text(event.description) or None,
+        description=_description(event),
         url=event.url,
         categories=tuple(event.categories),
     )
-    return vevent
+    return bytes(vevent.to_ical())
 
 
-def render_national_calendar(events: Iterable[NationalEvent], site: NationalSite) -> bytes:
-    """Every chapter's classes in one calendar; each keeps its own zone (a VTIMEZONE each)."""
+@lru_cache(maxsize=32)
+def _timezone_bytes(zone: tzinfo) -> bytes:
+    return bytes(Timezone.from_tzinfo(zone).to_ical())
+
+
+END_CALENDAR = b"END:VCALENDAR\r\n"
+
+
+def _zones(events: Iterable[NationalEvent]) -> list[tzinfo]:
+    """Every named zone the events' times are written in (UTC needs no VTIMEZONE)."""
+    found: dict[str, tzinfo] = {}
+    for event in events:
+        if event.all_day:
+            continue
+        for moment in (event.start, event.end):
+            key = zone_key(moment.tzinfo)
+            if key and key not in UNIVERSAL and moment.tzinfo is not None:
+                found.setdefault(key, moment.tzinfo)
+    return [found[key] for key in sorted(found)]
+
+
+def render_national_calendar(
+    events: Iterable[NationalEvent],
+    site: NationalSite,
+    event_text: Callable[[NationalEvent], bytes] = event_bytes,
+) -> bytes:
+    """Every chapter's classes in one calendar; each keeps its own zone (a VTIMEZONE each).
+
+    The calendar's own lines come from icalendar; each zone's VTIMEZONE and each VEVENT are
+    icalendar's text for that component, spliced in before END:VCALENDAR as icalendar itself
+    would write them (`event_text` may answer from a cache of earlier builds).
+    """
     ordered = sorted(events, key=lambda e: (e.start.astimezone(UTC), e.uid))
-    calendar = Calendar.new(
-        prodid=PRODID,
-        calscale="GREGORIAN",
-        method="PUBLISH",
-        uid=f"kalender-nasional@{site.domain}",
-    )
+    uid = f"kalender-nasional@{site.domain}"
+    calendar = Calendar.new(prodid=PRODID, calscale="GREGORIAN", method="PUBLISH", uid=uid)
     name = " ".join(clean_text(site.name).split())
     description = " ".join(clean_text(site.description).split())
     calendar.calendar_name = name
@@ -116,11 +159,14 @@ def render_national_calendar(events: Iterable[NationalEvent], site: NationalSite
     calendar.add("X-PUBLISHED-TTL", vDuration(site.refresh))
     if ordered:
         calendar.last_modified = max(event.stamp for event in ordered)
-    for event in ordered:
-        calendar.add_component(_event(event))
-    # One VTIMEZONE per zone the classes use (WIB, WITA, WIT...), so no time is floating.
-    calendar.add_missing_timezones()
-    return bytes(calendar.to_ical())
+    head = bytes(calendar.to_ical())
+    assert head.endswith(END_CALENDAR)
+    zones = [_timezone_bytes(zone) for zone in _zones(ordered)]
+    if not ordered and not zones:
+        # RFC 5545 wants at least one component: the site's own zone stands in.
+        zones = [_timezone_bytes(ZoneInfo("Asia/Jakarta"))]
+    parts = [head[: -len(END_CALENDAR)], *zones, *(event_text(e) for e in ordered), END_CALENDAR]
+    return b"".join(parts)
 
 
 def entry_id(event: NationalEvent, site: NationalSite) -> str:

@@ -58,13 +58,15 @@ def handler_for(behaviour: Behaviour) -> type[loopback.FolderHandler]:
             else:
                 super().do_GET()
             with behaviour.lock:
-                behaviour.log.append(Request(self.path, self.headers.get("If-None-Match"), self.status))
+                behaviour.log.append(
+                    Request(self.path, self.headers.get("If-None-Match"), self.status)
+                )
 
     return Handler
 
 
 def chapter_folder(root: Path, chapter_id: str, calendar: Path, feed: Path | None = None) -> Path:
-    """A chapter's published files as the kit lays them out: calendar.ics, feeds/classes.atom.xml."""
+    """A chapter's files laid out as the kit publishes them (calendar.ics, feeds/...)."""
     folder = root / chapter_id
     (folder / "feeds").mkdir(parents=True, exist_ok=True)
     shutil.copyfile(calendar, folder / "calendar.ics")

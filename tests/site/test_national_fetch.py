@@ -97,7 +97,9 @@ def test_a_server_that_trickles_is_given_up_after_the_time_limit_in_all(tmp_path
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         started = time.monotonic()
-        copy = fetch(f"http://127.0.0.1:{server.server_address[1]}/calendar.ics", tmp_path, timeout=0.5)
+        copy = fetch(
+            f"http://127.0.0.1:{server.server_address[1]}/calendar.ics", tmp_path, timeout=0.5
+        )
         elapsed = time.monotonic() - started
     finally:
         server.shutdown()

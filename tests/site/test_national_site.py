@@ -47,7 +47,12 @@ class Nation:
     """Six chapters on loopback servers and the national site built from them in tmp_path."""
 
     def __init__(self, tmp_path: Path, base: str, jayapura: StoppableSite, behaviour: Behaviour):
-        self.tmp_path, self.base, self.jayapura, self.behaviour = tmp_path, base, jayapura, behaviour
+        self.tmp_path, self.base, self.jayapura, self.behaviour = (
+            tmp_path,
+            base,
+            jayapura,
+            behaviour,
+        )
         self.output = tmp_path / "output"
 
     def chapters(self) -> list[dict]:
@@ -160,7 +165,7 @@ def test_revisions_cancellations_and_clashing_uids_in_the_national_calendar(nati
     # The higher SEQUENCE of the same UID in one calendar wins: the class moved to the 12th.
     kuliner = events["makassar/kelas-kuliner@makassar.example"]
     assert int(kuliner["SEQUENCE"]) == 1
-    assert kuliner.DTSTART == datetime.fromisoformat("2026-12-12T10:00:00+08:00")
+    assert datetime.fromisoformat("2026-12-12T10:00:00+08:00") == kuliner.DTSTART
     assert str(kuliner.DTSTART.tzinfo) == "Asia/Makassar"
     # Cancelled stays in the calendar as cancelled, so subscribers see it go.
     isyarat = events["makassar/kelas-isyarat@makassar.example"]
@@ -258,7 +263,10 @@ def test_every_national_page_is_valid_html(nation, capsys):
     pages = sorted(all_files(str(nation.output), match="*.html"))
     assert len(pages) >= 10, pages  # home, by city, subscribe, one per chapter (seven)
     validator = Validator(
-        errors_only=True, detect_language=False, format="gnu", vnu_args=["--stdout", "--asciiquotes"]
+        errors_only=True,
+        detect_language=False,
+        format="gnu",
+        vnu_args=["--stdout", "--asciiquotes"],
     )
     try:
         error_count = validator.validate(pages)

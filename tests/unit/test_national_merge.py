@@ -40,7 +40,9 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "national"
 SAMPLE = Path(__file__).resolve().parents[2] / "national" / "sample"
 
 
-def source(chapter_id: str = "bandung", zone: str = "Asia/Jakarta", city: str = "") -> ChapterSource:
+def source(
+    chapter_id: str = "bandung", zone: str = "Asia/Jakarta", city: str = ""
+) -> ChapterSource:
     return ChapterSource(
         id=chapter_id,
         name=f"Akber {chapter_id.title()}",
@@ -241,11 +243,24 @@ def test_the_national_calendar_reads_back_with_icalendar_and_vobject():
 )
 def test_whatever_the_order_one_event_per_uid_with_its_highest_sequence(revisions):
     body = calendar(
-        *(vevent(uid, f"DTSTART:202612{day:02d}T020000Z", SEQUENCE=str(seq))
-          for uid, seq, day in revisions)  # fmt: skip
+        *(
+            vevent(uid, f"DTSTART:202612{day:02d}T020000Z", SEQUENCE=str(seq))
+            for uid, seq, day in revisions
+        )  # fmt: skip
     )
     events = read_calendar(body, source())
     assert sorted(e.chapter_uid for e in events) == sorted({uid for uid, _, _ in revisions})
     for event in events:
         best = max(seq for uid, seq, _ in revisions if uid == event.chapter_uid)
         assert event.sequence == best
+
+
+def test_a_kept_reading_gives_back_the_same_events():
+    from berbagi.national.merge import event_from_record, event_record
+
+    for fixture, zone in (("makassar_with_revisions.ics", "Asia/Makassar"),
+                          ("jakarta_chapter.ics", "Asia/Jakarta")):  # fmt: skip
+        events = read_calendar((FIXTURES / fixture).read_bytes(), source("x", zone))
+        assert tuple(event_from_record(event_record(event)) for event in events) == events
+    day = read_calendar(calendar(vevent("d@x", "DTSTART;VALUE=DATE:20261206")), source())
+    assert tuple(event_from_record(event_record(event)) for event in day) == day
