@@ -18,6 +18,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -141,33 +142,40 @@ def national_settings(base: str, chapters: int, work: Path, whole_archive: bool)
     )
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished children (the calendar readers)."""
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def time_national(
     served: Path, chapters: int, runs: int, whole_archive: bool
 ) -> dict[str, list[float]]:
     """Seconds of each cold and each warm national build (in this process)."""
     work = WORK / "national-build"
-    found: dict[str, list[float]] = {"cold": [], "warm": []}
+    found: dict[str, list[float]] = {"cold": [], "warm": [], "cold_cpu": [], "warm_cpu": []}
     folders = {chapter_id(index): served / chapter_id(index) for index in range(chapters)}
     with loopback.serve(folders) as base:
         for _ in range(runs):
             shutil.rmtree(work, ignore_errors=True)
-            settings = national_settings(base, chapters, work, whole_archive)
-            began = time.perf_counter()
-            runner.build(settings)
-            found["cold"].append(time.perf_counter() - began)
-            settings = national_settings(base, chapters, work, whole_archive)
-            began = time.perf_counter()
-            runner.build(settings)
-            found["warm"].append(time.perf_counter() - began)
+            for kind in ("cold", "warm"):
+                settings = national_settings(base, chapters, work, whole_archive)
+                began, cpu = time.perf_counter(), cpu_seconds()
+                runner.build(settings)
+                found[kind].append(time.perf_counter() - began)
+                found[f"{kind}_cpu"].append(cpu_seconds() - cpu)
     events = (work / "output" / "calendar.ics").read_bytes().count(b"BEGIN:VEVENT")
     found["events_in_national_calendar"] = [float(events)]
     return found
 
 
-def time_big_site(content: Path, runs: int) -> list[float]:
+def time_big_site(content: Path, runs: int) -> tuple[list[float], list[float]]:
     """Seconds of a cold build of all the classes as one chapter site (bench/build_once.py in
     a fresh interpreter, as bench/run.py does)."""
-    seconds = []
+    seconds, cpu = [], []
     for _ in range(runs):
         work = WORK / "big-site"
         shutil.rmtree(work, ignore_errors=True)
@@ -182,11 +190,14 @@ def time_big_site(content: Path, runs: int) -> list[float]:
             f"--result={work / 'result.json'}",
         ]
         env = {**os.environ, "BERBAGI_NOW": generate.BENCH_NOW, "PYTHONHASHSEED": "0"}
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
         if done.returncode != 0:
             raise SystemExit(f"big site build failed:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
         seconds.append(json.loads((work / "result.json").read_text())["build_s"])
-    return seconds
+    return seconds, cpu
 
 
 def figures(values: list[float]) -> str:
@@ -215,7 +226,7 @@ def main() -> None:
     content, served = make_chapters(args.chapters, args.classes)
     print(f"  ready in {time.perf_counter() - began:.0f} s", flush=True)
     national = time_national(served, args.chapters, args.runs, args.whole_archive)
-    big = time_big_site(content, args.big_runs) if args.big_runs else []
+    big, big_cpu = time_big_site(content, args.big_runs) if args.big_runs else ([], [])
     total = args.chapters * args.classes
     print()
     print(f"{args.chapters} chapters x {args.classes} classes = {total:,} classes")
@@ -223,10 +234,13 @@ def main() -> None:
         f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} CPUs"
     )
     print(f"national build, cold (download, read, write): {figures(national['cold'])}")
+    print(f"  CPU time (all processes):                   {figures(national['cold_cpu'])}")
     print(f"national build, warm (every chapter 304):     {figures(national['warm'])}")
+    print(f"  CPU time (all processes):                   {figures(national['warm_cpu'])}")
     print(f"  events in the national calendar: {int(national['events_in_national_calendar'][0]):,}")
     if big:
         print(f"one big chapter site of the same classes:      {figures(big)}")
+        print(f"  CPU time (the build's process):             {figures(big_cpu)}")
     print(f"load average after:  {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     RESULTS.mkdir(parents=True, exist_ok=True)
     report = {
@@ -235,6 +249,7 @@ def main() -> None:
         "whole_archive": args.whole_archive,
         "national": national,
         "big_site": big,
+        "big_site_cpu": big_cpu,
         "load_before": load,
         "load_after": os.getloadavg(),
         "python": platform.python_version(),

@@ -6,6 +6,7 @@ Pure: bytes in, frozen records out; no Pelican, no I/O.
 
 from __future__ import annotations
 
+import html
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -268,7 +269,8 @@ def read_feed(body: bytes) -> dict[str, FeedEntry]:
         link = str(entry.get("link") or "")
         if not is_web_url(link):
             continue
-        summary = nh3.clean(str(entry.get("summary") or ""), tags=set())
+        # Text only: tags (and a script's content) removed, entities turned back into text.
+        summary = html.unescape(nh3.clean(str(entry.get("summary") or ""), tags=set()))
         entries[link] = FeedEntry(
             link=link,
             title=" ".join(str(entry.get("title") or "").split()),

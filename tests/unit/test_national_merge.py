@@ -171,7 +171,7 @@ def test_the_feed_adds_announcement_dates_and_plain_summaries_by_link():
     entries = read_feed((FIXTURES / "makassar.atom.xml").read_bytes())
     entry = entries["https://makassar.example/kelas/kuliner/"]
     assert entry.published == datetime(2026, 10, 20, 2, tzinfo=UTC)
-    assert entry.summary == "Memotret makanan dengan cahaya jendela."
+    assert entry.summary == "Memotret makanan & minuman dengan cahaya jendela."
     events = read_calendar((FIXTURES / "makassar_with_revisions.ics").read_bytes(), source())
     joined = {e.chapter_uid: e for e in with_feed(events, entries)}
     assert joined["kelas-kuliner@makassar.example"].announced == entry.published
