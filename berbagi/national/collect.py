@@ -5,11 +5,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
@@ -41,36 +40,8 @@ READER_VERSION = hashlib.sha256(
 ).hexdigest()
 
 
-# A calendar this big is read in another process: icalendar's parsing is most of a cold national
-# build, and threads share one CPU. Small ones (every test's) are read in the thread.
-BIG_CALENDAR = 256 * 1024
-
-
-class _Readers:
-    """Reads big calendars in a pool of processes, started on first need."""
-
-    def __init__(self) -> None:
-        self._pool: ProcessPoolExecutor | None = None
-        self._lock = threading.Lock()
-
-    def read(self, body: bytes, chapter: ChapterSource) -> tuple[NationalEvent, ...]:
-        processors = os.cpu_count() or 1
-        if len(body) < BIG_CALENDAR or processors < 2:
-            return read_calendar(body, chapter)
-        with self._lock:
-            if self._pool is None:
-                # spawn, not fork: the fetching threads are running.
-                context = multiprocessing.get_context("spawn")
-                self._pool = ProcessPoolExecutor(max_workers=processors, mp_context=context)
-        return self._pool.submit(read_calendar, body, chapter).result()
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown()
-
-
 def _reading_cache(
-    folder: Path, chapter: ChapterSource, readers: _Readers
+    folder: Path, chapter: ChapterSource
 ) -> Callable[[bytes], tuple[NationalEvent, ...]]:
     """read_calendar, answered from the last reading of the same bytes when there is one: an
     unchanged calendar (a 304) costs no parsing, which is most of a national build."""
@@ -82,7 +53,7 @@ def _reading_cache(
             kept = json.loads(path.read_text(encoding="utf-8"))
             if kept.get("digest") == digest:
                 return tuple(event_from_record(record) for record in kept["events"])
-        events = readers.read(body, chapter)
+        events = read_calendar(body, chapter)
         with contextlib.suppress(OSError):  # only a missed speed-up next time
             folder.mkdir(parents=True, exist_ok=True)
             temporary = path.with_name(f".{READ_FILE}.{threading.get_ident()}")
@@ -128,14 +99,13 @@ def _calendar(
     national: NationalSettings,
     chapter: ChapterSource,
     now: datetime,
-    readers: _Readers,
 ) -> Copy[tuple[NationalEvent, ...]]:
     return fetch_copy(
         client,
         chapter.calendar_url,
         national.cache_folder / chapter.id,
         CALENDAR_FILE,
-        _reading_cache(national.cache_folder / chapter.id, chapter, readers),
+        _reading_cache(national.cache_folder / chapter.id, chapter),
         timeout=national.timeout,
         max_bytes=national.max_bytes,
         now=now,
@@ -163,10 +133,9 @@ def _state(
     client: httpx.Client,
     national: NationalSettings,
     now: datetime,
-    readers: _Readers,
     chapter: ChapterSource,
 ) -> ChapterState:
-    calendar = _calendar(client, national, chapter, now, readers)
+    calendar = _calendar(client, national, chapter, now)
     feed = _feed(client, national, chapter, now)
     events = calendar.value or ()
     if calendar.previous is not None:
@@ -185,13 +154,10 @@ def collect(
     """Each chapter's state, in the settings' order; never raises for a chapter's failure."""
     listed = list(national.chapters if chapters is None else chapters)
     # Redirects are followed (a chapter moving to https); the limits apply per request.
-    readers = _Readers()
-    try:
-        with httpx.Client(follow_redirects=True, transport=transport) as client:
-            state = partial(_state, client, national, now, readers)
-            if national.workers == 1 or len(listed) <= 1:
-                return [state(chapter) for chapter in listed]
-            with ThreadPoolExecutor(max_workers=national.workers) as pool:
-                return list(pool.map(state, listed))
-    finally:
-        readers.close()
+    with httpx.Client(follow_redirects=True, transport=transport) as client:
+        state = partial(_state, client, national, now)
+        if national.workers == 1 or len(listed) <= 1:
+            return [state(chapter) for chapter in listed]
+        # Threads: downloads overlap; reading calendars takes the one CPU Python gives them.
+        with ThreadPoolExecutor(max_workers=national.workers) as pool:
+            return list(pool.map(state, listed))

@@ -20,6 +20,7 @@ from berbagi.glue.state import site_settings
 from berbagi.national import merge
 from berbagi.national.collect import ChapterState, collect
 from berbagi.national.merge import NationalEvent
+from berbagi.national.zones import zone_label
 from berbagi.render.national import (
     NationalSite,
     feed_entries,
@@ -125,7 +126,7 @@ def install_helpers(generator: Any) -> None:
         national_moment=lambda moment: (
             format_datetime(moment.astimezone(settings.zone), "d MMMM y, HH.mm", locale=language)
             + " "
-            + merge.zone_label(moment.astimezone(settings.zone))
+            + zone_label(moment.astimezone(settings.zone))
         ),
         national_age=lambda age: _age_text(age, language),
         national_jsonld=lambda events: [national_event_jsonld(event) for event in events],
