@@ -8,11 +8,13 @@ import shlex
 import shutil
 import sys
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from invoke import Exit, task
 
+from berbagi import chapter_setup
 from berbagi import settings as kit_settings
 from berbagi.glue import runner
 
@@ -335,7 +337,7 @@ def check(c, settings=""):
 
 NEW_CLASS_PROMPTS = {
     "title": "Judul kelas",
-    "start": "Mulai (YYYY-MM-DD HH:MM, WIB)",
+    "start": "Mulai (YYYY-MM-DD HH:MM, {zone})",  # the chapter's zone: WIB, WITA, WIT...
     "end": "Selesai (HH:MM, boleh kosong: 2 jam)",
     "venue": "Nama tempat",
     "address": "Alamat tempat",
@@ -346,7 +348,10 @@ NEW_CLASS_PROMPTS = {
 
 
 @task(
-    help={name: f"{prompt}; asked for when omitted" for name, prompt in NEW_CLASS_PROMPTS.items()}
+    help={
+        name: f"{prompt.format(zone='zona chapter')}; asked for when omitted"
+        for name, prompt in NEW_CLASS_PROMPTS.items()
+    }
     | {
         "no_input": "never prompt; fail if a required value is missing",
         "content": "content folder to write into (default: the site's)",
@@ -382,7 +387,12 @@ def new_class(
         registration=registration,
     )
     if not no_input:
-        for name, prompt in NEW_CLASS_PROMPTS.items():
+        from berbagi.formatting import zone_name
+
+        # The chapter's own zone (WITA in Makassar), as the start is read in it.
+        local = zone_name(site.now().astimezone(zone), site.language)
+        for name, template in NEW_CLASS_PROMPTS.items():
+            prompt = template.format(zone=local)
             if not values[name]:
                 try:
                     values[name] = input(f"{prompt}: ").strip()
@@ -409,6 +419,268 @@ def new_class(
         raise Exit(f"{target} already exists; choose another title", code=1)
     target.write_text(scaffold.class_file_text(new), encoding="utf-8")
     print(f"created {os.path.relpath(target)}; run `invoke check`, then commit it")
+
+
+def _ask_chapter(given: Mapping[str, str], today: date) -> dict[str, str]:
+    """Each answer not given (or given wrong) asked for until it is right; input closed ends
+    the task naming the answer and its option."""
+    known: dict[str, str] = {}
+    for question in chapter_setup.QUESTIONS:
+        text = given.get(question.key, "")
+        asked = not text
+        while True:
+            if asked:
+                default = chapter_setup.default_answer(question.key, known, today)
+                shown = f" [{default}]" if default else ""
+                try:
+                    text = input(f"{question.prompt}{shown}: ")
+                except EOFError:  # stdin closed or not a terminal (CI, a pipe)
+                    raise Exit(
+                        f"\nnew-chapter: no answer for '{question.prompt}' (input closed); give "
+                        f'it as {question.option} "..." and pass --no-input',
+                        code=1,
+                    ) from None
+            value, problem = chapter_setup.check_answer(question.key, text, known, today)
+            if not problem and value is not None:
+                known[question.key] = value
+                break
+            print(problem)
+            asked = True
+    return known
+
+
+def _accepted(settings_file: Path) -> None:
+    """Pelican and the kit accept the settings file; otherwise the task ends (exit 2)."""
+    try:
+        kit_settings.load(runner.load_settings(str(settings_file)))
+    except kit_settings.SettingsError as error:
+        raise Exit(f"new-chapter: the new settings were not written:\n{error}", code=2) from None
+
+
+def _replace_settings(path: Path, text: str, production: Path) -> None:
+    """Write `text` over the settings file at `path` only once Pelican and the kit accept it,
+    and the production settings built on it: a crash or a mistake leaves the old file."""
+    import tempfile
+
+    from berbagi.publish.ledger import atomic_write_bytes
+
+    old = path.read_bytes()
+    # Next to the real file, so that its own folder (_SITE) and the rename are the same.
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f"{path.stem}-new-", suffix=".py")
+    temporary = Path(name)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+        _accepted(temporary)
+        os.chmod(temporary, path.stat().st_mode & 0o777)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+    try:
+        _accepted(production)  # it reads pelicanconf.py by its own name
+    except Exit:
+        atomic_write_bytes(path, old)
+        raise
+
+
+def _remove_sample_classes(site: kit_settings.Settings) -> tuple[int, int]:
+    """Delete the sample's class files and the photos they show; the template stays."""
+    from berbagi import classfile
+
+    folder = site.content_path / site.schedule.content_folder
+    classes = photos = 0
+    for path in sorted(folder.rglob("*.md")):
+        if path.name.startswith("_"):
+            continue
+        for photo in chapter_setup.photos_of(classfile.read(path.read_bytes(), path.name)):
+            picture = site.content_path / photo
+            if picture.is_file() and picture.resolve().is_relative_to(site.content_path.resolve()):
+                picture.unlink()
+                photos += 1
+        path.unlink()
+        classes += 1
+    return classes, photos
+
+
+def _carry_pages_over(
+    site: kit_settings.Settings,
+    page_folders: list[str],
+    old: Mapping[str, Any],
+    answers: chapter_setup.Answers,
+) -> tuple[list[str], list[str]]:
+    """The old chapter's names, account and e-mail replaced in the pages and the class
+    template; returns the files changed and, per file, the lines still about the old chapter."""
+    from berbagi.publish.ledger import atomic_write_bytes
+
+    replacements = chapter_setup.page_replacements(old, answers)
+    words = chapter_setup.leftover_words(old, answers)
+    pages = [
+        page
+        for folder in page_folders
+        for page in sorted((site.content_path / folder).rglob("*.md"))
+    ]
+    pages += sorted((site.content_path / site.schedule.content_folder).glob("_*.md"))
+    changed, leftovers = [], []
+    for page in pages:
+        shown = os.path.relpath(page, site.site_folder)
+        text = page.read_text(encoding="utf-8")
+        new = chapter_setup.rewrite_page(text, replacements)
+        if new != text:
+            atomic_write_bytes(page, new.encode("utf-8"))
+            changed.append(shown)
+        lines = chapter_setup.leftover_lines(new, words)
+        if lines:
+            leftovers.append(
+                f"{shown} line{'s' if len(lines) > 1 else ''} "
+                + ", ".join(str(number) for number in lines)
+            )
+    return changed, leftovers
+
+
+NEW_CHAPTER_HELP = {
+    "no_input": "never prompt; list every missing or wrong answer and stop",
+    "keep_sample": "keep the sample's classes and photos (removed by default)",
+}
+
+
+@task(
+    help={q.key: f"{q.prompt}; asked for when omitted" for q in chapter_setup.QUESTIONS}
+    | NEW_CHAPTER_HELP,
+    auto_shortflags=False,  # seventeen answers: long options only, none shadowing -h
+)
+def new_chapter(
+    c,
+    name="",
+    city="",
+    short_name="",
+    zone="",
+    email="",
+    domain="",
+    site_url="",
+    lang="",
+    founded="",
+    twitter="",
+    hashtag="",
+    mastodon="",
+    bluesky="",
+    telegram="",
+    facebook="",
+    mailing_list="",
+    repo="",
+    no_input=False,
+    keep_sample=False,
+):
+    """Make this copy of the kit a new chapter: its settings from answers, an empty ledger."""
+    from datetime import datetime
+
+    from berbagi.publish.ledger import Ledger, LedgerError, chapter_identity
+
+    given = dict(
+        name=name, city=city, short_name=short_name, zone=zone, email=email, domain=domain,
+        site_url=site_url, lang=lang, founded=founded, twitter=twitter, hashtag=hashtag,
+        mastodon=mastodon, bluesky=bluesky, telegram=telegram, facebook=facebook,
+        mailing_list=mailing_list, repo=repo,
+    )  # fmt: skip
+    raw, site = _site_settings(CONFIG["settings_base"])
+    old = dict(raw.get("CHAPTER") or {})
+    today = datetime.now(site.zone).date()
+    if no_input:
+        answers, problems = chapter_setup.check_answers(given, today)
+        if answers is None:
+            raise Exit("\n".join(f"new-chapter: {problem}" for problem in problems), code=1)
+    else:
+        answers = chapter_setup.Answers(**_ask_chapter(given, today))
+
+    # A chapter that has posted keeps its history: renaming it is a hand edit, not a new start.
+    ledger_path = site.publish.ledger_path
+    try:
+        ledger = Ledger.load(ledger_path)
+    except LedgerError as error:
+        raise Exit(f"new-chapter: {error}", code=1) from None
+    if ledger and ledger.records and ledger.chapter["domain"] != chapter_setup.SAMPLE_DOMAIN:
+        raise Exit(
+            f"new-chapter: {os.path.relpath(ledger_path)} holds {len(ledger.records)} records "
+            f"of {ledger.chapter['domain']}: this chapter has announced classes already. "
+            "new-chapter starts a chapter; change a running one's CHAPTER block by hand",
+            code=1,
+        )
+    is_sample = old.get("domain") == chapter_setup.SAMPLE_DOMAIN
+
+    settings_file = ROOT / CONFIG["settings_base"]
+    changes = chapter_setup.settings_changes(answers, old, today.year)
+    try:
+        text = chapter_setup.rewrite_settings(settings_file.read_text("utf-8"), changes)
+    except chapter_setup.SettingsTextError as error:
+        raise Exit(f"new-chapter: {CONFIG['settings_base']}: {error}", code=2) from None
+    _replace_settings(settings_file, text, ROOT / CONFIG["settings_publish"])
+    _, site = _site_settings(CONFIG["settings_base"])
+
+    said = [f"{CONFIG['settings_base']}:" + "".join(f"\n    {c.describe()}" for c in changes)]
+    said.append(
+        f"{CONFIG['settings_publish']}: unchanged; its SITEURL is CHAPTER['site_url'], "
+        f"{answers.site_url}"
+    )
+    if is_sample and not keep_sample:
+        removed = _remove_sample_classes(site)  # (class files, photos)
+        said.append(
+            f"removed the sample's {removed[0]} class files and {removed[1]} photos; "
+            f"{os.path.relpath(site.content_path / site.schedule.content_folder)}/_template.md "
+            "stays for your first class"
+        )
+    elif is_sample:
+        said.append(
+            "kept the sample's classes and photos (--keep-sample): delete them before "
+            "your first announcement"
+        )
+    # A first run replaces the sample's ledger (or none); a second knows what the first started.
+    first_run = ledger is None or ledger.chapter["domain"] == chapter_setup.SAMPLE_DOMAIN
+    started, waiting = chapter_setup.started_networks(
+        answers.networks(),
+        sample_kept=is_sample and keep_sample,
+        earlier=None if first_run or ledger is None else set(ledger.networks),
+    )
+    Ledger(ledger_path, chapter_identity(site.chapter), started=set(started)).save()
+    shown_ledger = os.path.relpath(ledger_path)
+    said.append(
+        f"{shown_ledger}: a new, empty ledger for {answers.domain}"
+        + (
+            f"; the first `invoke announce` posts your new classes on {', '.join(started)}"
+            if started
+            else ""
+        )
+    )
+    if waiting:
+        said.append(
+            f"{', '.join(waiting)}: no history yet, and the site may hold classes people know "
+            "of (kept, or made before this run): after `invoke preview`, run `invoke announce "
+            "--baseline` once; it records them without posting"
+        )
+    changed, leftovers = _carry_pages_over(site, raw.get("PAGE_PATHS") or [], old, answers)
+    if changed:
+        said.append("the chapter's names, account and e-mail written into " + ", ".join(changed))
+    if leftovers:
+        said.append(
+            "still about the sample chapter (its city, founding, account): edit by hand "
+            + "; ".join(leftovers)
+        )
+    if site.chapter.logo and is_sample:
+        said.append(
+            f"{os.path.relpath(site.content_path / site.chapter.logo)} is still the sample's "
+            "logo: put yours there (a square PNG, at least 180 pixels)"
+        )
+    print(f"new-chapter: {answers.name} is ready to build.")
+    for line in said:
+        print(f"- {line}")
+    print("Next:")
+    print("1. `invoke rebuild` then `invoke serve`, and look at http://localhost:8000;")
+    print("   `invoke check` after each edit. Commit when it looks right.")
+    steps = chapter_setup.secret_steps(answers)
+    print(
+        "2. In GitHub (Settings, Secrets and variables, Actions), add the secrets of each network"
+        + (":" if steps else ' you post to (README: "Where the chapter posts").')
+    )
+    for step in steps:
+        print(f"   - {step}")
 
 
 @task
@@ -587,7 +859,7 @@ def remind(c, dry_run=False, max_posts=None, retry_pending=False, network=""):
         "slug": "the class (or page:slug) whose post was left pending",
         "posted": "the post's address, when it is on the account",
         "not-posted": "the post is not on the account; the next run sends it if still due",
-        "kind": "announcement, update or reminder, when the slug has several pending",
+        "kind": "announcement, update, reminder or recap, when the slug has several pending",
         "network": "twitter, facebook, ..., when the slug is pending on several networks",
     }
 )

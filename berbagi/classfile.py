@@ -29,7 +29,7 @@ CLASS_FIELDS = (
     "title", "date", "start", "end", "duration", "venue", "venue_address", "venue_map",
     "venue_geo", "teacher", "summary", "bring", "registration", "registration_tweet",
     "capacity", "status", "status_note", "previous_start", "tags", "partner", "photo",
-    "participants", "slug", "modified",
+    "registered", "participants", "recap", "slug", "modified",
 )  # fmt: skip
 # The fields that may be given on several lines, one item each.
 REPEATABLE = frozenset({"teacher", "partner", "photo", "previous_start"})

@@ -8,11 +8,12 @@ calendar, and Babel's formatting is the costliest part of rendering a class list
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from functools import lru_cache, wraps
 from typing import Any
 
 from babel.dates import format_date, format_time, get_timezone_name
+from babel.numbers import format_decimal, format_percent
 
 
 def _cached(function: Callable[..., str]) -> Callable[..., str]:
@@ -73,3 +74,18 @@ def time_range(start: datetime, end: datetime, language: str) -> str:
         return f"{when(start, language)} – {when(end, language)}"
     start_text = format_time(start, "short", locale=language)
     return f"{start_text}–{format_time(end, 'short', locale=language)} {zone_name(start, language)}"
+
+
+def number(value: int, language: str) -> str:
+    """ "1.234" in Indonesian, "1,234" in English."""
+    return str(format_decimal(value, locale=language))
+
+
+def percent(value: float, language: str) -> str:
+    """ "40%": a share as a whole percentage."""
+    return str(format_percent(value, locale=language))
+
+
+def year(value: int, language: str) -> str:
+    """ "2026": a year as the locale writes it (never with a thousands separator)."""
+    return str(format_date(date(value, 1, 1), "y", locale=language))

@@ -108,7 +108,8 @@ def share_url(event: ClassEvent, chapter: Chapter, language: str) -> str:
 
 def registration_url(event: ClassEvent, chapter: Chapter, language: str) -> str:
     """The registration tweet: the organizer's own text, or one naming the chapter and the class."""
-    text = event.registration.tweet_text or words(language)["register_tweet"].format(
+    template = "register_tweet" if chapter.twitter else "register_tweet_no_account"
+    text = event.registration.tweet_text or words(language)[template].format(
         title=event.title, account=chapter.twitter, hashtag=chapter.hashtag
     )
     return f"{INTENT_URL}?{urlencode({'text': text, 'url': event.url})}"

@@ -166,7 +166,11 @@ class ClassEvent:
     tags: tuple[str, ...] = ()
     partners: tuple[Partner, ...] = ()
     photos: tuple[Photo, ...] = ()
+    # How many signed up (`Registered:`) and how many came (`Participants:`), after the class.
+    registered: int | None = None
     participants: int | None = None
+    # The chapter's words after the class (`Recap:`): the recap posts and the report page use it.
+    recap: str = ""
     # The file's own `Modified:` date, when it has one: calendars and feeds show the latest.
     modified: datetime | None = None
     # Where the site publishes the class, filled in by the build from Pelican's own article.url:
@@ -302,6 +306,18 @@ def _parse_count(found: _Collector, name: str) -> int | None:
         found.error(name, f"'{text[:12]}…' is not a number of people like 40")
         return None
     return int(text)
+
+
+def _parse_recap(found: _Collector) -> str:
+    text = found.single("recap")
+    if len(text) > RECAP_MAX:
+        found.error(
+            "recap",
+            f"is {len(text)} characters; keep it to {RECAP_MAX} (a few sentences: it is posted "
+            "on every network), and write the longer story below the header",
+        )
+        return ""
+    return text
 
 
 def _parse_handle(found: _Collector, name: str, text: str, line: int) -> str | None:
@@ -672,6 +688,8 @@ def _parse_moment(found: _Collector, name: str, zone: tzinfo) -> datetime | None
 # An announcement needs time to reach people: a `Date` still to come that leaves less than this
 # before `Start` is an organizer reading `Date` as the class's own date.
 MIN_NOTICE = timedelta(hours=48)
+# A recap is posted on every network: a tweet's worth; the longer story goes below the header.
+RECAP_MAX = 280
 WHAT_DATE_MEANS = (
     "Date is when the class is announced (it appears on the site and is posted then), not when "
     "it takes place"
@@ -819,7 +837,9 @@ def build_class(
     status = _parse_status(found)
     previous_starts = _parse_previous_starts(found, zone, start)
     capacity = _parse_count(found, "capacity")
+    registered = _parse_count(found, "registered")
     participants = _parse_count(found, "participants")
+    recap = _parse_recap(found)
     partners = _parse_partners(found)
     photos = _parse_photos(found)
     slug = _parse_slug(found, name_match["slug"] if name_match else None, title)
@@ -846,7 +866,9 @@ def build_class(
             tags=_tags(found, metadata),
             partners=partners,
             photos=photos,
+            registered=registered,
             participants=participants,
+            recap=recap,
             modified=modified,
         ),
         [],

@@ -33,10 +33,9 @@ SUPPORTED_LANGUAGES = ("id", "en")
 HASHTAG = re.compile(r"^\w+$")
 DOMAIN = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}$")
 # The e-mail is required: every calendar event names the chapter as its ORGANIZER (RFC 5546).
-CHAPTER_REQUIRED = (
-    "name", "short_name", "city", "twitter", "hashtag", "domain", "site_url", "email"
-)  # fmt: skip
-CHAPTER_OPTIONAL = ("founded", "logo")
+CHAPTER_REQUIRED = ("name", "short_name", "city", "hashtag", "domain", "site_url", "email")
+# A chapter without an X account leaves out "twitter": X is paid for since 2026, and optional.
+CHAPTER_OPTIONAL = ("twitter", "founded", "logo")
 # something@host.tld; the local part keeps to characters that need no escaping in a mailto: URI
 # (where ?, # and % have a meaning of their own).
 EMAIL = re.compile(r"^[A-Za-z0-9._+-]+@([A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$")
@@ -86,6 +85,9 @@ PUBLISH_DEFAULTS: dict[str, Any] = {
     # not fit is reported and the run fails, so that somebody runs `invoke remind` again.
     "max_reminders": 10,
     "reminder_hours": 24,  # `invoke remind` posts for classes starting this soon
+    # A class's recap (its photos or Recap: text) is posted by `invoke announce` only within
+    # this many days after its end, so photos added to old classes flood nobody.
+    "recap_window_days": 30,
     "retry_delays": [2, 8],  # seconds to wait before each retry after a 5xx or network error
     # Overrides of the default texts by name, for every network; a network's own under its name
     # ({"email": {"announcement": "..."}}). See publish/compose.py TEMPLATES, NETWORK_TEMPLATES.
@@ -183,6 +185,7 @@ class PublishSettings:
     prices: Mapping[str, Price]
     network_templates: Mapping[str, Mapping[str, str]]  # network -> name -> template
     networks: tuple[str, ...] | None = None  # None: every network
+    recap_window_days: int = 30
 
     @property
     def lock_path(self) -> Path:
@@ -616,7 +619,7 @@ def _publish(
             f"{setting}['kinds'] must list some of {', '.join(PUBLISH_KINDS)}, not {kinds!r}",
         )
         kinds = PUBLISH_DEFAULTS["kinds"]
-    for key in ("max_posts", "max_reminders", "reminder_hours"):
+    for key in ("max_posts", "max_reminders", "reminder_hours", "recap_window_days"):
         if not _whole_number(values[key], 1):
             problems.add(
                 plugin,
@@ -652,6 +655,7 @@ def _publish(
         prices=_prices(problems, values["prices"]),
         network_templates=per_network,
         networks=_networks(problems, values["networks"]),
+        recap_window_days=values["recap_window_days"],
     )
 
 

@@ -18,7 +18,10 @@ SCHEDULE_PAGES = {
     "venues": "tempat/",
     "venue": "tempat/{slug}/",
     "subscribe": "langganan/",
+    "report": "laporan/",
 }
+# The report page's numbers as JSON, linked from the page (fields in the README).
+REPORT_JSON = "laporan/laporan.json"
 # What Pelican offers a class page's URL pattern besides the file's own metadata.
 ARTICLE_PLACEHOLDERS = frozenset({"slug", "date", "lang", "category", "author", "path_no_ext"})
 _EXAMPLE = {

@@ -40,6 +40,7 @@ WORDS: dict[str, dict[str, str]] = {
         "share_text": "Kelas gratis {chapter}: {title}, {when}. Info dan pendaftaran:",
         "share_subject": "Kelas gratis: {title}",
         "register_tweet": 'Saya daftar kelas "{title}" @{account} #{hashtag}',
+        "register_tweet_no_account": 'Saya daftar kelas "{title}" #{hashtag}',
     },
     "en": {
         "cancelled": "CANCELLED",
@@ -65,6 +66,7 @@ WORDS: dict[str, dict[str, str]] = {
         "share_text": "Free class by {chapter}: {title}, {when}. Details and registration:",
         "share_subject": "Free class: {title}",
         "register_tweet": 'Signing up for "{title}" by @{account} #{hashtag}',
+        "register_tweet_no_account": 'Signing up for "{title}" #{hashtag}',
     },
 }
 # Control characters other than newline and tab are invalid in iCalendar and XML text.

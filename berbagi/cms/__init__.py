@@ -109,7 +109,21 @@ _TEXT: dict[str, Words] = {
     "tags": ("Kata kunci", "Tags", "Dipisah koma.", "Comma-separated."),
     "partner": ("Mitra", "Partners", "", ""),
     "photo": ("Foto", "Photos", "Setelah kelas.", "After the class."),
+    "registered": (
+        "Jumlah pendaftar",
+        "Registered",
+        "Diisi setelah kelas: berapa orang mendaftar.",
+        "After the class: how many signed up.",
+    ),
     "participants": ("Jumlah peserta", "Participants", "Diisi setelah kelas.", "After the class."),
+    "recap": (
+        "Cerita singkat sesudah kelas",
+        "Recap",
+        "Diisi setelah kelas: satu-dua kalimat terima kasih, diunggah bersama foto ke setiap "
+        "jaringan. Paling banyak 280 karakter.",
+        "After the class: a sentence or two of thanks, posted with the photos on every "
+        "network. At most 280 characters.",
+    ),
     "slug": (
         "Alamat halaman",
         "Page address",
@@ -195,7 +209,9 @@ _WIDGETS: dict[str, dict[str, Any]] = {
     "summary": {"widget": "text"},
     "registration_tweet": {"widget": "text"},
     "capacity": {"widget": "number", "value_type": "int", "min": 1},
+    "registered": {"widget": "number", "value_type": "int", "min": 0},
     "participants": {"widget": "number", "value_type": "int", "min": 0},
+    "recap": {"widget": "text"},
 }
 _PATTERNS = {
     "venue_map": "url",

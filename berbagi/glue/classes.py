@@ -35,7 +35,7 @@ from ..model import (
 from ..publish.ledger import Ledger, LedgerError
 from ..schedule import Schedule, first_daily_build_after
 from ..urls import url_for
-from . import cms, descriptions, share_images, site_files, theme
+from . import cms, descriptions, report, share_images, site_files, theme
 from .class_reader import CLASS_FILE_KEY, site_relative_path, use_class_reader
 from .state import ARTICLES_KEY, SCHEDULE_KEY, schedule_of, site_settings
 
@@ -293,16 +293,18 @@ def _start_or_date(article: Any) -> datetime:
 
 
 class SchedulePagesGenerator(Generator):  # type: ignore[misc]
-    """Writes the pages that list classes by year, by teacher and by venue."""
+    """Writes the pages that list classes by year, by teacher and by venue, and the report."""
 
     def generate_output(self, writer: Any) -> None:
         schedule = schedule_of(self.context)
         if schedule is None:
             return
+        report_page = report.page_context(self, schedule)
         outputs: list[tuple[str, dict[str, Any]]] = [
             ("archive", {}),
             ("teachers", {}),
             ("venues", {}),
+            ("report", report_page),
         ]
         outputs += [("teacher", {"group": g, "slug": g.slug}) for g in schedule.teachers()]
         outputs += [("venue", {"group": g, "slug": g.slug}) for g in schedule.venues()]
@@ -317,10 +319,11 @@ class SchedulePagesGenerator(Generator):  # type: ignore[misc]
                 page_name=kind,
                 **extra,
             )
+        report.write_json(self, report_page["report"])
 
 
 def add_schedule_pages(pelican_object: Any) -> type[Generator]:
-    """Hand Pelican the generator of the archive, teacher and venue pages."""
+    """Hand Pelican the generator of the archive, teacher, venue and report pages."""
     return SchedulePagesGenerator
 
 

@@ -49,6 +49,9 @@ def filters(language: str) -> dict[str, Any]:
         "clock": lambda moment: formatting.clock(moment, language),
         "when": lambda moment: formatting.when(moment, language),
         "time_range": lambda event: formatting.time_range(event.start, event.end, language),
+        "number": lambda value: formatting.number(value, language),
+        "percent": lambda value: formatting.percent(value, language),
+        "year": lambda value: formatting.year(value, language),
     }
 
 

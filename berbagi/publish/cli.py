@@ -18,16 +18,19 @@ from . import plan as plans
 from . import send
 from .ledger import (
     PENDING,
+    RECAP,
     Ledger,
     LedgerError,
     Record,
     chapter_identity,
     exclusive,
+    identity_name,
     new_record,
 )
 from .ledger import (
     settle as settle_record,
 )
+from .media import MediaError, fit_photo
 from .networks import NETWORKS, Network, check_templates, chosen
 from .plan import Plan, PlanError, PlanItem, Post
 
@@ -184,7 +187,9 @@ def _ledger(run: _Run, create: bool = False) -> Ledger:
     identity = chapter_identity(run.settings.chapter)
     if ledger is None:
         if create:
-            return Ledger(ledger_path, identity)
+            created = Ledger(ledger_path, identity)
+            created.knows_recaps_from(run.now)  # a new ledger: every class before it is old
+            return created
         raise PublishFailed(
             f"{run.command}: there is no ledger at {ledger_path} yet. If the site already "
             "has classes that people know about, run `invoke announce --baseline` once: it "
@@ -193,8 +198,8 @@ def _ledger(run: _Run, create: bool = False) -> Ledger:
         )
     if ledger.chapter != identity:
         raise PublishFailed(
-            f"{run.command}: {ledger_path} belongs to @{ledger.chapter['twitter']} "
-            f"({ledger.chapter['domain']}), not to @{identity['twitter']} ({identity['domain']}). "
+            f"{run.command}: {ledger_path} belongs to {identity_name(ledger.chapter)}, not to "
+            f"{identity_name(identity)}. "
             "A new chapter starts its own: delete the file and run `invoke announce --baseline`.",
             EXIT_SETUP,
         )
@@ -240,8 +245,83 @@ def _save(run: _Run, ledger: Ledger) -> None:
 
 def _header(number: int, total: int, post: Post, network: Network) -> str:
     reply = f", in reply to {post.reply_to}" if post.reply_to and network.threads else ""
-    measured = f"{post.weighted_length}/{network.rules.limit}"
+    limit = network.recap_rules.limit if post.kind == RECAP else network.rules.limit
+    measured = f"{post.weighted_length}/{limit}"
     return f"[{number}/{total}] {post.describe()}{reply} ({measured})"
+
+
+def _photo_lines(run: _Run, post: Post, network: Network) -> list[str]:
+    """A dry run's line per photo of a recap: its size in pixels and bytes on this network."""
+    item = _item(run, post.slug)
+    if post.kind != RECAP or item is None:
+        return []
+    chosen = _chosen_photos(item, network)
+    lines = []
+    for number, photo in enumerate(chosen, start=1):
+        alt = f'alt "{photo["alt"]}"'
+        where = f"photo {number}/{len(chosen)}"
+        try:
+            if network.photos is None:
+                width, height, size = _copy_size(photo["path"])
+                lines.append(
+                    f"{where}: linked, not attached: {photo['url']} "
+                    f"({width}×{height} px, {size:,} bytes), {alt}"
+                )
+                continue
+            fitted = fit_photo(photo["path"], network.photos)
+        except MediaError as error:
+            lines.append(f"{where}: {error}")
+            continue
+        lines.append(
+            f"{where}: {fitted.width}×{fitted.height} px, {len(fitted.data):,} bytes "
+            f"(JPEG, no metadata; at most {network.photos.bytes:,}), {alt}"
+        )
+    return lines
+
+
+def _chosen_photos(item: PlanItem, network: Network) -> tuple[Mapping[str, str], ...]:
+    """The recap's photos this network takes: the first few, as many as it allows."""
+    if network.photos is None:
+        return tuple(item.photos)
+    return tuple(item.photos[: network.photos.count])
+
+
+def _copy_size(path: str) -> tuple[int, int, int]:
+    """The kit's copy of a photo: its width and height in pixels, and its bytes."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:
+            width, height = image.size
+        return width, height, os.path.getsize(path)
+    except (OSError, ValueError):
+        raise MediaError(
+            f"{path} is missing or unreadable; run the production build again"
+        ) from None
+
+
+def _photos(run: _Run, post: Post, network: Network) -> tuple[send.Photo, ...]:
+    """A recap's photos fitted to the network (e-mail: their addresses only)."""
+    item = _item(run, post.slug)
+    if post.kind != RECAP or item is None:
+        return ()
+    photos = []
+    for photo in _chosen_photos(item, network):
+        if network.photos is None:
+            photos.append(send.Photo(photo["alt"], photo["url"]))
+            continue
+        try:
+            fitted = fit_photo(photo["path"], network.photos)
+        except MediaError as error:
+            raise NetworkFailed(
+                f"{run.command}: {network.title}: {error}; nothing was posted or recorded for "
+                f"{post.describe()}",
+                EXIT_SETUP,
+            ) from None
+        photos.append(
+            send.Photo(photo["alt"], photo["url"], fitted.data, fitted.width, fitted.height)
+        )
+    return tuple(photos)
 
 
 def _report_pending(run: _Run, pending: Sequence[Record]) -> None:
@@ -298,6 +378,8 @@ def _publish(
         )
         for number, post in enumerate(chosen, start=1):
             run.out(f"\n{_header(number, len(chosen), post, network)}\n{post.text}")
+            for line in _photo_lines(run, post, network):
+                run.out(line)
         run.out("")
     else:
         for number, post in enumerate(chosen, start=1):
@@ -314,8 +396,10 @@ def _send(
     position: tuple[int, int, int],
 ) -> None:
     number, total, waiting = position
-    # The intent is on disk before the request: a crash after the network accepted the post
-    # leaves a pending record, and a pending record is never posted again without a person.
+    message = _message(run, post, network)
+    # The intent is on disk before the request (before a recap's first upload): a crash after
+    # the network accepted the post leaves a pending record, and a pending record is never
+    # posted again without a person.
     record = ledger.begin(
         new_record(post.slug, network.name, post.kind, PENDING, post.state, run.now, post.change)
     )
@@ -327,7 +411,7 @@ def _send(
     try:
         sent = send.post_with_retries(
             sender,
-            _message(run, post, network),
+            message,
             run.settings.publish.retry_delays,
             run.options.sleep,
             on_retry,
@@ -383,11 +467,13 @@ def _message(run: _Run, post: Post, network: Network) -> send.Message:
         description=card.get("description", ""),
         image_path=card.get("image_path"),
         image_url=card.get("image_url"),
-        ics=card["ics"].encode() if card.get("ics") else None,
+        # A recap's class is over: its calendar entry is of no use to anyone now.
+        ics=card["ics"].encode() if card.get("ics") and post.kind != RECAP else None,
         reply_to=reply_to,
         key=idempotency_key(run, post, network),
         language=run.settings.language,
         domain=run.settings.chapter.domain,
+        photos=_photos(run, post, network),
     )
 
 
@@ -447,8 +533,8 @@ def _started_at(run: _Run, record: Record) -> str | None:
     stop being news.
     """
     item = _item(run, record.slug)
-    if item is not None and not item.is_class:
-        return None
+    if record.kind == RECAP or (item is not None and not item.is_class):
+        return None  # a recap is of use after the class, by its nature: it waits for settle
     starts = []
     if item is not None:
         starts.append(item.start)
@@ -622,7 +708,8 @@ def announce(
     out: Callable[[str], None] = print,
     observe: Callable[[NetworkOutcome], None] | None = None,
 ) -> None:
-    """Post the announcements and updates due in the plan, at most max_posts, recording each.
+    """Post the announcements, updates and recaps due in the plan, at most max_posts, recording
+    each.
 
     `observe` is told, network by network, what the run decided (the pull request summary).
     """
@@ -632,7 +719,7 @@ def announce(
         return
 
     def due(ledger: Ledger, network: Network) -> list[Post]:
-        return plans.due_posts(
+        posts = plans.due_posts(
             run.plan.items,
             ledger,
             run.now,
@@ -640,6 +727,17 @@ def announce(
             network.name,
             options.retry_pending,
         )
+        if "class" in settings.publish.kinds:
+            # After the news: a recap can wait for the next run, a change cannot.
+            posts += plans.due_recaps(
+                run.plan.items,
+                ledger,
+                run.now,
+                settings.publish.recap_window_days,
+                network.name,
+                options.retry_pending,
+            )
+        return posts
 
     _post_due(run, due, options.max_posts or settings.publish.max_posts, late_when_left=False)
 
@@ -683,6 +781,7 @@ def _baseline(run: _Run) -> None:
     networks = _networks(run)
     with _locked(run, dry_run):
         ledger = _ledger(run, create=True)
+        ledger.knows_recaps_from(run.now)  # classes over by now count as recapped
         dropped: set[int] = set()
         for network in networks:
             dropped |= _drop_useless(run, ledger, network)

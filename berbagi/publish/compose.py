@@ -20,10 +20,10 @@ ELLIPSIS = "…"
 PLACEHOLDERS = frozenset(
     {
         "title", "date", "time", "venue", "teachers", "note", "url", "hashtag", "account",
-        "chapter", "summary",
+        "chapter", "summary", "participants", "recap",
     }
 )  # fmt: skip
-KINDS = ("announcement", "cancelled", "postponed", "rescheduled", "reminder", "page")
+KINDS = ("announcement", "cancelled", "postponed", "rescheduled", "reminder", "page", "recap")
 # Every network the kit can post to, by its key in the ledger ("twitter" is X: the key of the
 # first ledgers, never renamed). Settings name them; networks/ has one module each.
 NETWORK_NAMES = ("twitter", "facebook", "telegram", "mastodon", "bluesky", "email")
@@ -42,6 +42,11 @@ TEMPLATES: dict[str, dict[str, str]] = {
             "{url} {hashtag}"
         ),
         "page": "Halaman baru: {title}\n{url} {hashtag}",
+        # A line whose placeholders are all empty is left out: no count, no "Hadir:" line.
+        "recap": (
+            "Terima kasih sudah datang ke {title} bersama {teachers}!\n{recap}\n"
+            "Hadir: {participants} peserta\nFoto & cerita: {url} {hashtag}"
+        ),
     },
     "en": {
         "announcement": (
@@ -55,6 +60,10 @@ TEMPLATES: dict[str, dict[str, str]] = {
             "Reminder: {title}\n{date}, {time}\nVenue: {venue}\nWith {teachers}\n{url} {hashtag}"
         ),
         "page": "New page: {title}\n{url} {hashtag}",
+        "recap": (
+            "Thank you for coming to {title} with {teachers}!\n{recap}\n"
+            "Participants: {participants}\nPhotos: {url} {hashtag}"
+        ),
     },
 }
 
@@ -97,6 +106,11 @@ NETWORK_TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
                 "Bersama {teachers}\n\n{url}\n\nSampai jumpa!\n{chapter}"
             ),
             "page": "Halaman baru: {title}\n\n{url}\n\n{chapter}",
+            "recap": (
+                "Terima kasih: {title} ({date})\n\n{recap}\n\n"
+                "Terima kasih sudah datang ke {title} bersama {teachers}.\n"
+                "Hadir: {participants} peserta\n\nFoto & cerita kegiatan: {url}\n\n{chapter}"
+            ),
         },
     },
     "en": {
@@ -133,6 +147,11 @@ NETWORK_TEMPLATES: dict[str, dict[str, dict[str, str]]] = {
                 "With {teachers}\n\n{url}\n\nSee you there!\n{chapter}"
             ),
             "page": "New page: {title}\n\n{url}\n\n{chapter}",
+            "recap": (
+                "Thank you: {title} ({date})\n\n{recap}\n\n"
+                "Thank you for coming to {title} with {teachers}.\n"
+                "Participants: {participants}\n\nPhotos and story: {url}\n\n{chapter}"
+            ),
         },
     },
 }
@@ -165,6 +184,7 @@ def network_templates(
 SHRINK_STEPS: tuple[tuple[str, int], ...] = (
     ("summary", 0),
     ("note", 0),
+    ("recap", 0),
     ("venue", 40),
     ("title", 40),
     ("teachers", 0),
@@ -294,11 +314,15 @@ def _join(names: Sequence[str]) -> str:
 
 
 def render(template: str, fields: Mapping[str, str]) -> str:
-    """The template filled in; lines left empty (no status note) are dropped, blank lines the
-    template itself has (an e-mail's paragraphs) are kept, one at most in a row."""
+    """The template filled in; lines left empty (no status note) are dropped, and so are lines
+    whose placeholders are all empty ("Hadir: {participants} peserta" without a count); blank
+    lines the template itself has (an e-mail's paragraphs) are kept, one at most in a row."""
     lines: list[str] = []
     for template_line in template.split("\n"):
         line = template_line.format_map(fields).rstrip()
+        used = [name for _, name, _, _ in string.Formatter().parse(template_line) if name]
+        if used and not any(fields.get(name) for name in used):
+            continue  # "Hadir: {participants} peserta" without a count says nothing
         if line.strip():
             lines.append(line)
         elif not template_line.strip() and lines and lines[-1]:
@@ -334,6 +358,8 @@ def worst_case_length(template: str, chapter: Chapter, rules: TextRules, longest
         "venue": ELLIPSIS,
         "note": "",
         "summary": "",
+        "recap": "",
+        "participants": "9999",
         # The shortest teachers get: the first one (a name cut to NAME_LIMIT) and "dkk.".
         "teachers": "x" * NAME_LIMIT + " dkk.",
         "date": "x" * 30,
@@ -397,7 +423,7 @@ def fit(
 
 def _shortened(name: str, original: str, keep: int) -> str:
     # A note or summary cut to nothing disappears with its line; title and venue keep "…".
-    if name in ("note", "summary") and keep == 0:
+    if name in ("note", "summary", "recap") and keep == 0:
         return ""
     return shorten(original, keep)
 
@@ -452,7 +478,9 @@ def _first_fitting(
 def account(chapter: Chapter, network: str) -> str:
     """{account}: the chapter's X account on X; elsewhere "@AkberPLB" would mention a stranger
     (or nobody), so the chapter's short name is written."""
-    return "@" + chapter.twitter if network == "twitter" else clean(chapter.short_name)
+    if network == "twitter" and chapter.twitter:
+        return "@" + chapter.twitter
+    return clean(chapter.short_name)
 
 
 def class_fields(
@@ -468,11 +496,18 @@ def class_fields(
         "teachers": "",
         "note": without_mentions(clean(event.status_note), own),
         "summary": without_mentions(clean(event.summary), own),
+        "participants": "" if event.participants is None else str(event.participants),
+        "recap": without_mentions(clean(event.recap), own),
         "url": event.url,
         "hashtag": "#" + chapter.hashtag,
         "account": account(chapter, network),
         "chapter": clean(chapter.short_name),
     }
+
+
+def can_recap(event: ClassEvent) -> bool:
+    """Whether a class may get a recap: it took place, and has photos or the chapter's words."""
+    return event.status is ClassStatus.SCHEDULED and bool(event.photos or event.recap.strip())
 
 
 def update_kind(status: ClassStatus | str) -> str:
@@ -488,7 +523,8 @@ def compose_class(
     templates: Mapping[str, str],
     rules: TextRules,
 ) -> Composed:
-    """The `kind` post (announcement, cancelled, postponed, rescheduled, reminder) for a class."""
+    """The `kind` post (announcement, cancelled, postponed, rescheduled, reminder, recap) for a
+    class."""
     fields = class_fields(event, chapter, language, rules.network)
     return fit(templates[kind], fields, rules, teacher_variants(event.teachers, rules.network))
 

@@ -26,7 +26,8 @@ BASELINE = "baseline"  # already public before the kit posted anything; recorded
 # and never sent now. Kept, not deleted, so that no later run posts it.
 DROPPED = "dropped"
 ANNOUNCE_KINDS = ("announcement", "update")
-KINDS = (*ANNOUNCE_KINDS, "reminder")
+RECAP = "recap"  # the thank-you post with photos after a class
+KINDS = (*ANNOUNCE_KINDS, "reminder", RECAP)
 STATUSES = (POSTED, PENDING, BASELINE, DROPPED)
 CHANGES = ("cancelled", "postponed", "rescheduled")
 
@@ -86,8 +87,14 @@ def describe(kind: str, change: str | None, slug: str) -> str:
 
 
 def chapter_identity(chapter: Chapter) -> dict[str, str]:
-    """What ties a ledger to one chapter: its permanent domain and its account."""
+    """What ties a ledger to one chapter: its permanent domain and its X account ("" if none)."""
     return {"domain": chapter.domain, "twitter": chapter.twitter}
+
+
+def identity_name(identity: Mapping[str, str]) -> str:
+    """ "@AkberPLB (palembang.akademiberbagi.org)", or the domain alone for a chapter not on X."""
+    domain, account = identity["domain"], identity["twitter"]
+    return f"@{account} ({domain})" if account else domain
 
 
 @dataclass
@@ -99,7 +106,7 @@ class Record:
 
     slug: str
     network: str
-    kind: str  # announcement | update | reminder
+    kind: str  # announcement | update | reminder | recap
     status: str  # posted | pending | baseline | dropped
     recorded_at: str
     state: dict[str, str]
@@ -199,6 +206,11 @@ class Ledger:
     # Networks whose history is in the ledger (through a baseline or posts); a network not
     # among them is refused until `invoke announce --baseline --network NAME` records it.
     started: set[str] = field(default_factory=set)
+    # Since when the ledger knows recaps: classes that ended before count as recapped, so the
+    # first run of a kit that posts recaps floods nobody with old classes. A ledger without it
+    # (written before recaps) gets it from the first run that reads it; the file keeps it once
+    # that run, or a later one, records something (a run that records nothing writes nothing).
+    recaps_since: str | None = None
     # The records as loaded and as last written: a run that changes nothing writes nothing, and
     # one that ends where it began (a post refused) leaves the file as it found it.
     _loaded: tuple[Any, dict[str, str] | None] | None = field(
@@ -233,7 +245,8 @@ class Ledger:
         if (
             not isinstance(chapter, dict)
             or set(chapter) != {"domain", "twitter"}
-            or not all(isinstance(value, str) and value for value in chapter.values())
+            or not all(isinstance(value, str) for value in chapter.values())
+            or not chapter["domain"]
         ):
             raise LedgerError(
                 f"{path}: 'chapter' must name the domain and the account, like "
@@ -253,7 +266,16 @@ class Ledger:
         networks = data.get("networks", list(FIRST_NETWORKS))
         if not isinstance(networks, list) or not all(isinstance(n, str) for n in networks):
             raise LedgerError(f"{path}: 'networks' must list network names; restore it from git")
-        ledger = cls(path, dict(chapter), loaded, updated_by, set(networks))
+        recaps_since = data.get("recaps_since")
+        if recaps_since is not None:
+            try:
+                datetime.fromisoformat(recaps_since)
+            except (TypeError, ValueError):
+                raise LedgerError(
+                    f"{path}: 'recaps_since' must be a date and time like "
+                    "2026-12-01T09:00:00+07:00; restore it from git"
+                ) from None
+        ledger = cls(path, dict(chapter), loaded, updated_by, set(networks), recaps_since)
         as_stored = ledger._content()
         ledger._loaded = (as_stored, updated_by)
         ledger._written = as_stored
@@ -283,6 +305,7 @@ class Ledger:
             "chapter": self.chapter,
             "updated_by": self.updated_by,
             "networks": networks,
+            **({"recaps_since": self.recaps_since} if self.recaps_since else {}),
             "records": records,
         }
         atomic_write_json(self.path, data)
@@ -303,6 +326,12 @@ class Ledger:
     def announcement(self, slug: str, network: str) -> Record | None:
         found = self.find(slug, "announcement", network)
         return found[-1] if found else None
+
+    def knows_recaps_from(self, now: datetime) -> datetime:
+        """Since when recaps are due: the ledger's own moment, set to `now` when it has none."""
+        if self.recaps_since is None:
+            self.recaps_since = now.isoformat()
+        return datetime.fromisoformat(self.recaps_since)
 
     def known_state(self, slug: str, network: str) -> dict[str, str] | None:
         """The class as followers last heard of it: the newest settled announcement or update."""

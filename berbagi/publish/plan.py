@@ -18,6 +18,7 @@ from .compose import Composed
 from .ledger import (
     ANNOUNCE_KINDS,
     BASELINE,
+    RECAP,
     Ledger,
     Record,
     atomic_write_json,
@@ -28,7 +29,7 @@ from .ledger import (
 from .networks import Network
 
 VERSION = 2  # 2: typed items, texts composed per network
-ORDER = {"update": 0, "announcement": 1, "reminder": 1}
+ORDER = {"update": 0, "announcement": 1, "reminder": 1, RECAP: 2}
 
 
 class PlanError(Exception):
@@ -50,6 +51,10 @@ class PlanItem:
     # What a link card or an e-mail shows beside the text: description, image_path (the share
     # image in the built site), image_url, ics (the class's calendar file).
     card: Mapping[str, str] = field(default_factory=dict)
+    end: str | None = None  # when a class ends: its recap is due after that
+    # A recap's photos, in the class file's order: "path" (the kit's largest copy in the built
+    # site), "url" (that copy's address) and "alt"; only classes that can have a recap.
+    photos: tuple[Mapping[str, str], ...] = ()
 
     @property
     def is_class(self) -> bool:
@@ -71,6 +76,8 @@ class PlanItem:
             "url": self.url,
             "announce_from": self.announce_from,
             "card": dict(self.card),
+            "end": self.end,
+            "photos": [dict(photo) for photo in self.photos],
             "state": dict(self.state),
             "texts": {
                 network: {name: asdict(text) for name, text in texts.items()}
@@ -92,6 +99,11 @@ class PlanItem:
             },
             announce_from=data.get("announce_from"),
             card=dict(data.get("card", {})),
+            end=data.get("end"),
+            photos=tuple(
+                {"path": str(p["path"]), "url": str(p["url"]), "alt": str(p["alt"])}
+                for p in data.get("photos", ())
+            ),
         )
 
 
@@ -101,7 +113,7 @@ class Post:
 
     slug: str
     network: str
-    kind: str  # announcement | update | reminder
+    kind: str  # announcement | update | reminder | recap
     text: str
     weighted_length: int
     state: Mapping[str, str]
@@ -130,22 +142,28 @@ def class_item(
     templates: Mapping[str, Mapping[str, str]],
     networks: Iterable[Network],
     card: Mapping[str, str] | None = None,
+    photos: Sequence[Mapping[str, str]] = (),
 ) -> PlanItem:
     """A class with every text that may be posted about it, on every network (`templates`:
-    each network's own)."""
+    each network's own); `photos` are its recap's (path, url and alt of each copy)."""
     names = ["announcement", compose.update_kind(event.status)]
     if event.status is ClassStatus.SCHEDULED:
         names.append("reminder")
-    texts = {
-        network.name: {
+    recap = compose.can_recap(event)
+    texts = {}
+    for network in networks:
+        own = templates[network.name]
+        texts[network.name] = {
             # The update is stored under "update" whatever its template (cancelled, ...).
             ("update" if name == names[1] else name): compose.compose_class(
-                name, event, chapter, language, templates[network.name], network.rules
+                name, event, chapter, language, own, network.rules
             )
             for name in names
         }
-        for network in networks
-    }
+        if recap:
+            texts[network.name][RECAP] = compose.compose_class(
+                RECAP, event, chapter, language, own, network.recap_rules
+            )
     # A Date before the start is the day the class may be announced; without one it equals
     # the start, which means "announce as soon as it is on the site".
     announce_from = event.announced.isoformat() if event.announced < event.start else None
@@ -158,6 +176,8 @@ def class_item(
         texts=texts,
         announce_from=announce_from,
         card={"description": compose.clean(event.summary), **(card or {})},
+        end=event.end.isoformat(),
+        photos=tuple(dict(photo) for photo in photos) if recap else (),
     )
 
 
@@ -308,6 +328,49 @@ def due_reminders(
     return sorted(posts, key=lambda post: (post.state["start"], post.slug))
 
 
+def due_recaps(
+    items: Sequence[PlanItem],
+    ledger: Ledger,
+    now: datetime,
+    window_days: int,
+    network: str,
+    retry_pending: bool = False,
+) -> list[Post]:
+    """One recap per class and network: for classes that ended (since the ledger knows recaps,
+    at most `window_days` ago) with photos or the chapter's words; a reply to the announcement.
+
+    A pending recap (a run stopped between the uploads and the post) waits for `invoke
+    settle` unless `retry_pending`; a settled one, of any status, is never posted again.
+    """
+    since = ledger.knows_recaps_from(now)
+    oldest = now - timedelta(days=window_days)
+    posts = []
+    for item in items:
+        if not item.is_class or item.end is None or RECAP not in item.texts.get(network, {}):
+            continue
+        if item.state["status"] != "scheduled":
+            continue
+        end = datetime.fromisoformat(item.end)
+        if not (since < end <= now and end >= oldest):
+            continue
+        if ledger.find(item.slug, RECAP, network, settled=retry_pending):
+            continue
+        announced = ledger.announcement(item.slug, network)
+        reply_to = announced.post_id if announced is not None else None
+        posts.append(
+            _post(
+                item,
+                network,
+                RECAP,
+                RECAP,
+                reply_to=reply_to,
+                reply=announced.reply if reply_to and announced is not None else None,
+            )
+        )
+    ends = {item.slug: item.end or "" for item in items}
+    return sorted(posts, key=lambda post: (ends[post.slug], post.slug))
+
+
 def baseline_records(
     items: Sequence[PlanItem], ledger: Ledger, now: datetime, network: str
 ) -> list[Record]:
@@ -414,6 +477,9 @@ def make_plan(
             # A network the ledger has no history for posts nothing until its baseline.
             if network.name in ledger.networks:
                 posts += due_posts(items, ledger, now, settings.publish.kinds, network.name)
+                if "class" in settings.publish.kinds:
+                    window = settings.publish.recap_window_days
+                    posts += due_recaps(items, ledger, now, window, network.name)
     return Plan(
         build_id=build_id,
         built_at=built_at.isoformat(),

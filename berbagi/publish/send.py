@@ -18,6 +18,18 @@ class Reference:
 
 
 @dataclass(frozen=True)
+class Photo:
+    """One photo of a recap: its alt text, its copy on the site, and the bytes made for this
+    network (empty where photos are linked, not uploaded: e-mail)."""
+
+    alt: str
+    url: str
+    data: bytes = b""
+    width: int = 0
+    height: int = 0
+
+
+@dataclass(frozen=True)
 class Message:
     """Everything an adapter may use for one post; each network takes what it can show."""
 
@@ -32,6 +44,9 @@ class Message:
     key: str = ""  # the same for every attempt at one record's post (Mastodon's Idempotency-Key)
     language: str = ""  # the site's language ("id"), for networks that tag posts with one
     domain: str = ""  # the chapter's domain, for e-mail Message-IDs
+    # A recap's photos, at most the network's count, already fitted to its limits; a message
+    # with photos is a recap (uploads first, then one post with them).
+    photos: tuple[Photo, ...] = ()
 
     @property
     def subject(self) -> str:

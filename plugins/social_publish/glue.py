@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +18,16 @@ from pelican.generators import Generator
 
 from berbagi.glue import classes
 from berbagi.glue.output import final_output_of
-from berbagi.glue.state import schedule_of, site_settings
+from berbagi.glue.state import PHOTOS_KEY, schedule_of, site_settings
+from berbagi.model import ClassEvent
+from berbagi.publish.compose import can_recap, clean
 from berbagi.publish.ledger import Ledger, LedgerError
+from berbagi.schedule import Schedule
 
 logger = logging.getLogger(__name__)
 
 PARTIAL_SUFFIX = ".partial"
+RECAP_PHOTOS = 4  # no network takes more in one post
 
 
 class _ErrorCounter(logging.Handler):
@@ -99,8 +103,9 @@ class AnnouncePlanGenerator(Generator):  # type: ignore[misc]
         networks = chosen(settings)
         templates = own.network_templates
         schedule = schedule_of(self.context)
+        output = final_output_of(self.settings)
         items = []
-        for event in schedule.upcoming if schedule else ():
+        for event in _announceable(schedule, own.recap_window_days) if schedule else ():
             try:
                 items.append(
                     plan.class_item(
@@ -109,7 +114,8 @@ class AnnouncePlanGenerator(Generator):  # type: ignore[misc]
                         settings.language,
                         templates,
                         networks,
-                        _card(settings, event, final_output_of(self.settings)),
+                        _card(settings, event, output),
+                        _recap_photos(settings, self.context, event, output),
                     )
                 )
             except ComposeError as error:  # logged: the build fails and writes no plan
@@ -138,6 +144,36 @@ class AnnouncePlanGenerator(Generator):  # type: ignore[misc]
             networks=networks,
         )
         plan.write(_partial(own.plan_path), content)
+
+
+def _announceable(schedule: Schedule, window_days: int) -> list[ClassEvent]:
+    """The classes to come, and those under way or over within the recap window that may have
+    a recap (`invoke announce` decides against its own clock whether it is due)."""
+    oldest = schedule.now - timedelta(days=window_days)
+    recent = [event for event in schedule.past if oldest <= event.end and can_recap(event)]
+    return [*schedule.upcoming, *recent]
+
+
+def _recap_photos(
+    settings: Any, context: Any, event: ClassEvent, output: Path
+) -> list[dict[str, str]]:
+    """A recap's photos: the largest copy the class_photos plugin made of each of the first
+    four (none without that plugin), where the built site has it, its address and alt text."""
+    catalog = context.get(PHOTOS_KEY)
+    found = []
+    for photo in event.photos:
+        largest = catalog.largest(event.slug, photo.path) if catalog is not None else None
+        if largest is None:
+            continue
+        relative = largest[0]
+        found.append(
+            {
+                "path": str(output / relative),
+                "url": settings.absolute_url(relative),
+                "alt": clean(photo.alt),  # one line, no control or disguising characters
+            }
+        )
+    return found[:RECAP_PHOTOS]
 
 
 def _card(settings: Any, event: Any, output: Path) -> dict[str, str]:

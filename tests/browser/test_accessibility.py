@@ -12,6 +12,7 @@ PAGES = [
     "kelas/fotografi-ponsel/",  # past class with photos
     "kelas/desain-grafis-komunitas/",  # cancelled
     "arsip/",
+    "laporan/",  # charts, table and gallery
     "guru/rina-fotografer-tokoh-fiktif/",
     "tentang/",
     "langganan/",

@@ -30,21 +30,26 @@ def twitter():
 
 @pytest.fixture
 def site(tmp_path, site_settings, monkeypatch):
-    """`site(content=None, now=FIXED_NOW, **social)`: a production build writing the plan.
+    """`site(content=None, now=FIXED_NOW, pelican=None, **social)`: a production build writing
+    the plan (`pelican`: other settings, like PHOTOS).
 
     The chapter posts to X alone unless `networks` says otherwise. Returns the settings, which
     `cli.announce` takes exactly as `invoke announce` does.
     """
     monkeypatch.delenv("BERBAGI_NOW", raising=False)
 
-    def build(content: Path | None = None, now: str | None = None, **social) -> dict:
+    def build(
+        content: Path | None = None, now: str | None = None, pelican: dict | None = None, **social
+    ) -> dict:
         social = {
             "write_plan": True,
             "ledger": str(tmp_path / "announcements.json"),
             "networks": ["twitter"],
             **social,
         }
-        settings = site_settings(content, **({"now": now} if now else {}), SOCIAL_PUBLISH=social)
+        settings = site_settings(
+            content, **({"now": now} if now else {}), SOCIAL_PUBLISH=social, **(pelican or {})
+        )
         runner.build(settings)
         return settings
 

@@ -23,6 +23,8 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 LOCAL = "127.0.0.1"
 TWEETS = "https://api.twitter.com/2/tweets"
+X_MEDIA = "https://api.x.com/2/media/upload"
+X_METADATA = "https://api.x.com/2/media/metadata"
 GRAPH = "http://127.0.0.1:9101/graph"
 TELEGRAM = "http://127.0.0.1:9102/telegram"
 MASTODON = "http://127.0.0.1:9103"
@@ -211,6 +213,67 @@ class Networks:
             side_effect=self._bluesky
         )
 
+    def answer_uploads(self) -> None:
+        """Every network takes photos: X's media upload and alt text, Facebook's unpublished
+        Page photos, Telegram's albums and single photos, Mastodon's media (Bluesky's blobs are
+        in answer_all)."""
+        self.http.add_callback(responses.POST, X_MEDIA, callback=self._x_media)
+        self.http.add_callback(responses.POST, X_METADATA, callback=lambda request: (200, {}, ""))
+        self.http.add_callback(
+            responses.POST, f"{GRAPH}/{PAGE_ID}/photos", callback=self._facebook_photo
+        )
+        for method in ("sendMediaGroup", "sendPhoto"):
+            self.http.add_callback(
+                responses.POST, f"{TELEGRAM}/bot{BOT_TOKEN}/{method}", callback=self._album
+            )
+        for version in ("v1", "v2"):
+            self.http.add_callback(
+                responses.POST, f"{MASTODON}/api/{version}/media", callback=self._media
+            )
+
+    def calls(self, network: str) -> list[tuple[str, Any]]:
+        """Every request to the network, in order, as (its endpoint's last part, the request)."""
+        if network == "bluesky":
+            return [(c.request.url.path.rsplit("/", 1)[-1], c.request) for c in self.bluesky.calls]
+        hosts = {
+            "twitter": ("https://api.twitter.com/", "https://api.x.com/"),
+            "facebook": (GRAPH,),
+            "telegram": (TELEGRAM,),
+            "mastodon": (MASTODON,),
+        }[network]
+        return [
+            (call.request.url.rstrip("/").rsplit("/", 1)[-1].split("?")[0], call.request)
+            for call in self.http.calls
+            if call.request.url.startswith(hosts)
+        ]
+
+    def _x_media(self, request: Any) -> tuple[int, dict[str, str], str]:
+        number = self.next_id("x-media")
+        return 200, {}, json.dumps({"data": {"id": f"77{number}", "media_key": f"3_77{number}"}})
+
+    def _facebook_photo(self, request: Any) -> tuple[int, dict[str, str], str]:
+        return 200, {}, json.dumps({"id": f"55{self.next_id('facebook-photo')}"})
+
+    def _media(self, request: Any) -> tuple[int, dict[str, str], str]:
+        number = self.next_id("mastodon-media")
+        fields = form_parts(request)
+        media = {"id": f"m{number}", "type": "image", "url": f"{MASTODON}/media/m{number}.jpg",
+                 "description": fields.get("description"), "preview_url": None}  # fmt: skip
+        return 200, {}, json.dumps(media)
+
+    def _album(self, request: Any) -> tuple[int, dict[str, str], str]:
+        fields = form_parts(request)
+        count = len(json.loads(fields["media"])) if "media" in fields else 1
+        chat = {"id": -1001234567890, "title": "Akber Palembang", "type": "channel",
+                "username": "akberplb"}  # fmt: skip
+        messages = [
+            {"message_id": self.next_id("telegram"), "date": 1796439600, "chat": chat,
+             "media_group_id": "1300", "photo": [{"file_id": "f", "width": 1, "height": 1}]}
+            for _ in range(count)
+        ]  # fmt: skip
+        result: Any = messages if "media" in fields else messages[0]
+        return 200, {}, json.dumps({"ok": True, "result": result})
+
     def answer_first(self, network: str, *answers: Any) -> None:
         """The network's next posts get these answers (status, JSON body[, headers]) in order;
         the ones after them succeed again."""
@@ -298,3 +361,24 @@ def environment(smtp_port: int) -> dict[str, str]:
         "ANNOUNCE_EMAIL_FROM": "Akber Palembang <kelas@palembang.akademiberbagi.example>",
         "ANNOUNCE_EMAIL_TO": "akber-palembang@googlegroups.example",
     }
+
+
+def form_parts(request: Any) -> dict[str, Any]:
+    """A multipart/form-data request's fields: text for plain fields, bytes for files."""
+    kind = request.headers.get("Content-Type", "")
+    kind = kind.decode() if isinstance(kind, bytes) else kind  # requests-oauthlib sets bytes
+    body = request.body if isinstance(request.body, bytes) else request.body.encode()
+    if not kind.startswith("multipart/"):
+        from urllib.parse import parse_qs
+
+        return {key: values[0] for key, values in parse_qs(body.decode()).items()}
+    parsed = email.message_from_bytes(
+        f"Content-Type: {kind}\r\n\r\n".encode() + body,
+        policy=email.policy.default,
+    )
+    fields: dict[str, Any] = {}
+    for part in parsed.iter_parts():  # type: ignore[attr-defined]
+        name = part.get_param("name", header="content-disposition")
+        data = part.get_payload(decode=True)
+        fields[name] = data if part.get_filename() else data.decode()
+    return fields

@@ -409,3 +409,61 @@ def test_a_retried_mastodon_post_carries_the_same_idempotency_key(site, networks
 
     keys = [headers["Idempotency-Key"] for headers in networks.headers("mastodon")]
     assert len(keys) == 2 and keys[0] == keys[1]  # the server answers with the first status
+
+
+def add_photos(content: Path, name: str = "2026-12-05-jurnalistik-foto.md") -> None:
+    """The day after the class: two photos (from the sample's own), the count, a few words."""
+    source = content / "classes" / name
+    source.write_text(
+        source.read_text().replace(
+            "Status: scheduled\n",
+            "Status: scheduled\n"
+            "Photo: images/kelas/fotografi-ponsel-kopi.jpg | Peserta memotret secangkir kopi\n"
+            "Photo: images/kelas/fotografi-ponsel-sepertiga.jpg | Rina menunjuk garis sepertiga\n"
+            "Participants: 21\nRecap: Terima kasih Radio Suara Contoh FM atas studionya!\n",
+        )
+    )
+
+
+def test_after_the_class_one_recap_everywhere_with_its_photos_and_a_rerun_posts_nothing(
+    site, networks, content_dir
+):
+    content = content_dir()
+    settings = site(content, networks=None)
+    started_ledger(settings)
+    networks.answer_all()
+    networks.answer_uploads()
+    announce(settings)
+    add_photos(content)
+    settings = site(content, now="2026-12-06T10:00:00+07:00", networks=None)
+
+    announce(settings)
+    announce(settings)
+
+    recaps = {r["network"]: r for r in records(settings) if r["kind"] == "recap"}
+    assert set(recaps) == set(ALL)
+    assert all(r["status"] == "posted" and r["slug"] == "jurnalistik-foto" for r in recaps.values())
+    announced = {
+        r["network"]: r
+        for r in records(settings)
+        if r["kind"] == "announcement" and r["slug"] == "jurnalistik-foto"
+    }
+    alts = ["Peserta memotret secangkir kopi", "Rina menunjuk garis sepertiga"]
+    tweet = networks.bodies("twitter")[-1]
+    assert tweet["reply"] == {"in_reply_to_tweet_id": announced["twitter"]["post_id"]}
+    assert len(tweet["media"]["media_ids"]) == 2
+    facebook = networks.bodies("facebook")[-1]
+    assert {"attached_media[0]", "attached_media[1]"} <= set(facebook)
+    (album,) = [r for n, r in networks.calls("telegram") if n == "sendMediaGroup"]
+    assert len(json.loads(servers.form_parts(album)["media"])) == 2
+    media = [r for n, r in networks.calls("mastodon") if n == "media"]
+    assert [servers.form_parts(r)["description"] for r in media] == alts
+    assert networks.bodies("mastodon")[-1]["in_reply_to_id"] == announced["mastodon"]["post_id"]
+    bluesky = networks.bodies("bluesky")[-1]["record"]
+    assert [image["alt"] for image in bluesky["embed"]["images"]] == alts
+    assert bluesky["reply"]["parent"]["uri"] == announced["bluesky"]["reply"]["uri"]
+    mail = networks.mailbox.messages[-1]
+    assert mail["In-Reply-To"].strip() == announced["email"]["post_id"]
+    assert f"{SITE}/foto/jurnalistik-foto/" in mail.get_body(("plain",)).get_content()
+    assert len(networks.mailbox.messages) == 3  # two announcements, one recap: no repeat
+    assert len(networks.bodies("twitter")) == 3

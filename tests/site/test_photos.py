@@ -16,7 +16,7 @@ from berbagi.glue import runner
 
 ROOT = Path(__file__).resolve().parents[2]
 PHOTO_CLASS = "content/classes/2026-09-26-fotografi-ponsel.md"
-PHOTO_CLASS_HEADER_END = "Participants: 38\n"
+PHOTO_CLASS_HEADER_END = "Participants: 27\n"
 
 
 class GalleryParser(HTMLParser):
@@ -133,7 +133,7 @@ def test_missing_photo_fails_check_and_build_naming_class_line_and_file(
         "Photo: images/kelas/tidak-ada.jpg | Foto yang lupa diunggah",
     )
     expected = [
-        "content/classes/2026-09-26-fotografi-ponsel.md:19: photo: 'images/kelas/tidak-ada.jpg' "
+        "content/classes/2026-09-26-fotografi-ponsel.md:20: photo: 'images/kelas/tidak-ada.jpg' "
         "not found; put the file at content/images/kelas/tidak-ada.jpg"
     ]
     with pytest.raises(runner.BuildFailed) as checked:

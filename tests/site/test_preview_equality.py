@@ -2,9 +2,9 @@
 
 Hypothesis drives the preview process through title changes, moves (to another time the same
 day, or to another year, which renames the file), cancellations and drafts, new teachers, renamed
-venues, new tags, new and deleted files, page edits, saves without a change and invalid edits.
-After each step the served folder is compared with a clean build of the same content in another
-folder.
+venues, new tags, attendance numbers and recaps (the report page), new and deleted files, page
+edits, saves without a change and invalid edits. After each step the served folder is compared
+with a clean build of the same content in another folder.
 """
 
 from __future__ import annotations
@@ -45,6 +45,13 @@ STARTS = (
     datetime(2027, 1, 9, 14, 0),
 )
 TEACHERS = ("Rina", "Budi", "Sari", "Andi Wijaya")
+# Registered, Participants and Recap after a class: the report page (laporan/) and its JSON.
+ATTENDANCE = (
+    (None, None, ""),
+    (45, 19, ""),
+    (None, 52, 'Terima kasih <semua> & "kamu"!'),
+    (0, None, "Sampai jumpa."),
+)
 VENUES = ("Kafe Kopi", "Perpustakaan Kota", "Balai Warga")
 STEPS_PER_RUN = 25
 RUNS = 5  # per test function
@@ -63,6 +70,10 @@ class ClassFile:
     status: str = ""
     body: str = "Uraian kelas."
     tags: str = ""
+    # After the class: the report page (laporan/) and its JSON show these.
+    registered: int | None = None
+    participants: int | None = None
+    recap: str = ""
 
     def name(self, slug: str) -> str:
         return f"{self.start:%Y-%m-%d}-{slug}.md"
@@ -81,6 +92,12 @@ class ClassFile:
             lines += [f"Status: {self.status}", "Status_Note: Gurunya sakit."]
         if self.tags:
             lines.append(f"Tags: {self.tags}")
+        if self.registered is not None:
+            lines.append(f"Registered: {self.registered}")
+        if self.participants is not None:
+            lines.append(f"Participants: {self.participants}")
+        if self.recap:
+            lines.append(f"Recap: {self.recap}")
         return "\n".join(lines) + f"\n\n{self.body}\n"
 
 
@@ -248,6 +265,19 @@ class PreviewMachine(RuleBasedStateMachine):
         item = self.classes[slug]
         choices = [t for t in ("", "foto", "foto, menulis") if t != item.tags]
         self._write(slug, replace(item, tags=data.draw(st.sampled_from(choices))))
+        self._step()
+
+    @precondition(lambda self: self.classes)
+    @rule(data=st.data())
+    def change_attendance(self, data):
+        slug = data.draw(st.sampled_from(sorted(self.classes)))
+        item = self.classes[slug]
+        current = (item.registered, item.participants, item.recap)
+        numbers = data.draw(st.sampled_from([n for n in ATTENDANCE if n != current]))
+        registered, participants, recap = numbers
+        self._write(
+            slug, replace(item, registered=registered, participants=participants, recap=recap)
+        )
         self._step()
 
     @precondition(lambda self: len(self.classes) < len(SLUGS))

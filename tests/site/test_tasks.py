@@ -58,8 +58,8 @@ def test_a_settings_mistake_ends_announce_and_remind_with_exit_2(
     assert stopped.value.message.splitlines() == [
         "class_schedule: TIMEZONE 'WIB' is not an IANA zone like Asia/Jakarta",
         "social_publish: unknown key SOCIAL_PUBLISH['max_post']; the keys are kinds, ledger, "
-        "max_posts, max_reminders, networks, plan, prices, reminder_hours, retry_delays, "
-        "templates, write_plan",
+        "max_posts, max_reminders, networks, plan, prices, recap_window_days, reminder_hours, "
+        "retry_delays, templates, write_plan",
     ]
 
 

@@ -216,3 +216,79 @@ def test_any_title_venue_or_note_fits_in_280_with_the_url_intact(title, venue, n
         assert composed.weighted_length <= 280
         assert composed.weighted_length == X.rules.length(composed.text)
         assert URL in extract_urls(composed.text)
+
+
+def test_a_chapter_not_on_x_is_named_by_its_short_name_and_its_sign_up_mentions_nobody():
+    from urllib.parse import parse_qs, urlsplit
+
+    from berbagi.links import registration_url
+
+    not_on_x = dataclasses.replace(CHAPTER, twitter="")
+    assert compose.account(not_on_x, "twitter") == "Akber Palembang"
+    assert compose.account(CHAPTER, "twitter") == "@AkberPLB"
+    event = make_class()
+    text = parse_qs(urlsplit(registration_url(event, not_on_x, "id")).query)["text"][0]
+    assert text == 'Saya daftar kelas "Jurnalistik Foto: Bercerita dengan Gambar" #AkberPLB'
+
+
+def test_a_post_on_x_by_a_chapter_whose_handle_is_not_set_has_an_address_all_the_same():
+    import responses
+
+    from berbagi.publish.networks.x import CREDENTIALS, TwitterSender, post_id_from_url
+    from berbagi.publish.send import Message
+
+    environ = {name: f"fake-{name.lower()}" for name in CREDENTIALS}
+    with responses.RequestsMock() as mock:
+        mock.post(
+            "https://api.twitter.com/2/tweets",
+            status=201,
+            json={"data": {"id": "1864", "text": "Kelas baru"}},
+        )
+        sent = TwitterSender(environ, "").post(Message(text="Kelas baru", link=URL))
+    assert sent.url == "https://twitter.com/i/status/1864"
+    assert post_id_from_url(sent.url) == "1864"
+
+
+def test_a_recap_thanks_with_the_count_the_words_and_the_teacher_mentioned_on_x():
+    event = make_class(participants="21", recap="Terima kasih Radio Suara Contoh FM!")
+
+    composed = compose.compose_class("recap", event, CHAPTER, "id", TEMPLATES, X.rules)
+
+    assert composed.text == (
+        "Terima kasih sudah datang ke Jurnalistik Foto: Bercerita dengan Gambar bersama "
+        "@rina_foto_fiksi!\nTerima kasih Radio Suara Contoh FM!\nHadir: 21 peserta\n"
+        f"Foto & cerita: {URL} #AkberPLB"
+    )
+    assert composed.weighted_length <= 280
+
+
+def test_a_recap_without_a_count_or_words_leaves_their_lines_out():
+    composed = compose.compose_class(
+        "recap", make_class(), CHAPTER, "en", compose.TEMPLATES["en"], X.rules
+    )
+
+    assert composed.text == (
+        "Thank you for coming to Jurnalistik Foto: Bercerita dengan Gambar with "
+        f"@rina_foto_fiksi!\nPhotos: {URL} #AkberPLB"
+    )
+    assert "None" not in composed.text
+
+
+def test_the_chapters_words_give_way_first_and_never_the_link():
+    words = "Terima kasih semuanya, " * 11 + "sampai jumpa!"  # 266 characters
+    event = make_class(participants="21", recap=words[:280])
+
+    composed = compose.compose_class("recap", event, CHAPTER, "id", TEMPLATES, X.rules)
+
+    assert composed.weighted_length <= 280
+    assert "Jurnalistik Foto: Bercerita dengan Gambar" in composed.text  # the title kept whole
+    assert "…" in composed.text.splitlines()[1]
+    assert composed.text.endswith(f"{URL} #AkberPLB")
+
+
+def test_a_mention_in_the_chapters_words_notifies_nobody():
+    event = make_class(recap="Terima kasih @orang_lain dan @AkberPLB!")
+
+    composed = compose.compose_class("recap", event, CHAPTER, "id", TEMPLATES, X.rules)
+
+    assert "Terima kasih orang_lain dan @AkberPLB!" in composed.text

@@ -161,3 +161,55 @@ def test_missing_ledger_is_none_and_a_broken_one_is_refused(tmp_path):
     path.write_text("{not json")
     with pytest.raises(LedgerError, match="not readable"):
         Ledger.load(path)
+
+
+def test_a_chapter_not_on_x_has_a_ledger_named_by_its_domain(tmp_path):
+    path = tmp_path / "announcements.json"
+    chapter = {"domain": "jayapura.akademiberbagi.example", "twitter": ""}
+    Ledger(path, chapter, started={"mastodon"}).save()
+    loaded = Ledger.load(path)
+    assert (loaded.chapter, loaded.records, loaded.networks) == (chapter, [], ["mastodon"])
+    assert ledger_module.identity_name(chapter) == "jayapura.akademiberbagi.example"
+    assert ledger_module.identity_name(CHAPTER) == "@AkberPLB (palembang.akademiberbagi.example)"
+    path.write_text(json.dumps({"version": 2, "chapter": {**chapter, "domain": ""}, "records": []}))
+    with pytest.raises(LedgerError, match="'chapter' must name"):
+        Ledger.load(path)
+
+
+def test_a_ledger_without_recaps_since_reads_and_keeps_it_only_once_it_writes(tmp_path):
+    path = tmp_path / "announcements.json"
+    data = {"version": 2, "chapter": CHAPTER, "networks": ["twitter"], "records": []}
+    path.write_text(json.dumps(data))
+    ledger = Ledger.load(path)
+
+    assert ledger.recaps_since is None
+    assert ledger.knows_recaps_from(NOW) == NOW  # from now on: every class over is recapped
+    assert ledger.save(BUILD) is False  # nothing recorded, nothing written
+    assert "recaps_since" not in json.loads(path.read_text())
+
+    ledger.begin(new_record("kelas", "twitter", "announcement", "pending", STATE, NOW))
+    ledger.save(BUILD)
+
+    assert json.loads(path.read_text())["recaps_since"] == "2026-11-28T09:00:00+07:00"
+    assert Ledger.load(path).knows_recaps_from(datetime(2027, 1, 1, tzinfo=NOW.tzinfo)) == NOW
+
+
+def test_a_recap_record_reads_back(tmp_path):
+    path = tmp_path / "announcements.json"
+    ledger = Ledger(path, CHAPTER, recaps_since=NOW.isoformat())
+    record = ledger.begin(new_record("kelas", "mastodon", "recap", "pending", STATE, NOW))
+    settle(record, "113", "https://mastodon.social/@akberplb/113", NOW)
+    ledger.save(BUILD)
+
+    (loaded,) = Ledger.load(path).find("kelas", "recap", "mastodon")
+
+    assert (loaded.kind, loaded.status, loaded.post_id) == ("recap", "posted", "113")
+
+
+def test_a_damaged_recaps_since_is_refused(tmp_path):
+    path = tmp_path / "announcements.json"
+    data = {"version": 2, "chapter": CHAPTER, "recaps_since": "kemarin", "records": []}
+    path.write_text(json.dumps(data))
+
+    with pytest.raises(LedgerError, match="'recaps_since' must be a date and time"):
+        Ledger.load(path)

@@ -311,3 +311,19 @@ def test_a_photo_line_with_only_a_focus_point_has_no_alt_text():
 
     (error,) = errors
     assert error.message.startswith("'images/a.jpg' has no alt text")
+
+
+def test_after_the_class_registered_participants_and_recap_are_read():
+    event, errors = build(
+        registered="52", participants="21", recap="Terima kasih, Kak Rina, dan 21 peserta!"
+    )
+    assert errors == []
+    assert (event.registered, event.participants) == (52, 21)
+    assert event.recap == "Terima kasih, Kak Rina, dan 21 peserta!"
+
+
+def test_a_recap_longer_than_a_post_is_refused_with_its_length():
+    _, errors = build(registered="lima puluh", recap="Terima kasih! " * 25)
+    assert [(error.field, error.line) for error in errors] == [("registered", 9), ("recap", 10)]
+    assert "'lima puluh' is not a whole number" in errors[0].message
+    assert errors[1].message.startswith("is 349 characters; keep it to 280")

@@ -133,3 +133,14 @@ def test_every_network_fits_its_limit_and_keeps_the_link_whole(title, summary):
         composed = compose.fit(TEMPLATES[name]["announcement"], fields, rules, ["Rina"])
         assert composed.weighted_length <= rules.limit
         assert URL in composed.text.split()
+
+
+def test_a_telegram_caption_longer_than_1024_is_cut_with_an_ellipsis():
+    from berbagi.publish.networks.telegram import caption_of, length
+
+    short = "Terima kasih! 🙏"
+    long = "Terima kasih! 🙏 " * 100
+
+    assert caption_of(short) == short
+    assert length(caption_of(long)) <= 1024
+    assert caption_of(long).endswith("…")

@@ -138,3 +138,98 @@ def test_another_networks_pending_record_does_not_block_this_network(ledger):
     ledger.begin(new_record("a", "mastodon", "announcement", "pending", item("a").state, NOW))
 
     assert [p.slug for p in plan.due_posts([item("a")], ledger, NOW, ["class"], "twitter")] == ["a"]
+
+
+def ended(slug, end="2026-12-05T16:30:00+07:00", status="scheduled"):
+    return item(slug, start="2026-12-05T14:00:00+07:00", status=status, end=end)
+
+
+NEXT_MORNING = datetime(2026, 12, 6, 10, 0, tzinfo=ZONE)
+
+
+def test_a_recap_is_due_once_the_class_has_ended_as_a_reply(ledger):
+    ledger.recaps_since = NOW.isoformat()
+    announced(ledger, "foto", "100")
+
+    during = plan.due_recaps(
+        [ended("foto")], ledger, datetime(2026, 12, 5, 15, tzinfo=ZONE), 30, "twitter"
+    )
+    (post,) = plan.due_recaps([ended("foto")], ledger, NEXT_MORNING, 30, "twitter")
+
+    assert during == []
+    assert (post.kind, post.reply_to, post.text) == ("recap", "100", "recap foto")
+
+
+@pytest.mark.parametrize(
+    ("now", "window", "due"),
+    [
+        (datetime(2027, 1, 4, 16, 30, tzinfo=ZONE), 30, True),  # exactly 30 days after the end
+        (datetime(2027, 1, 4, 16, 31, tzinfo=ZONE), 30, False),
+        (datetime(2027, 1, 4, 16, 31, tzinfo=ZONE), 45, True),
+    ],
+)
+def test_no_recap_after_the_window(ledger, now, window, due):
+    ledger.recaps_since = NOW.isoformat()
+
+    posts = plan.due_recaps([ended("foto")], ledger, now, window, "twitter")
+
+    assert bool(posts) is due
+
+
+@pytest.mark.parametrize("status", ["cancelled", "postponed"])
+def test_no_recap_for_a_class_that_did_not_take_place(ledger, status):
+    ledger.recaps_since = NOW.isoformat()
+
+    assert (
+        plan.due_recaps([ended("foto", status=status)], ledger, NEXT_MORNING, 30, "twitter") == []
+    )
+
+
+def test_a_class_over_before_the_ledger_knew_recaps_counts_as_recapped(ledger):
+    ledger.recaps_since = "2026-12-05T17:00:00+07:00"  # after the class ended
+
+    assert plan.due_recaps([ended("foto")], ledger, NEXT_MORNING, 30, "twitter") == []
+
+
+def test_a_ledger_without_recaps_since_posts_no_recap_in_its_first_run(ledger):
+    assert plan.due_recaps([ended("foto")], ledger, NEXT_MORNING, 30, "twitter") == []
+    assert ledger.recaps_since == NEXT_MORNING.isoformat()
+
+
+def test_a_pending_recap_waits_for_settle_unless_retried(ledger):
+    ledger.recaps_since = NOW.isoformat()
+    ledger.begin(new_record("foto", "twitter", "recap", "pending", {}, NEXT_MORNING))
+
+    assert plan.due_recaps([ended("foto")], ledger, NEXT_MORNING, 30, "twitter") == []
+    retried = plan.due_recaps(
+        [ended("foto")], ledger, NEXT_MORNING, 30, "twitter", retry_pending=True
+    )
+    assert [post.kind for post in retried] == ["recap"]
+
+
+def test_one_recap_per_class_and_network(ledger):
+    ledger.recaps_since = NOW.isoformat()
+    record = ledger.begin(new_record("foto", "twitter", "recap", "pending", {}, NEXT_MORNING))
+    settle(record, "200", "https://twitter.com/AkberPLB/status/200", NEXT_MORNING)
+
+    assert plan.due_recaps([ended("foto")], ledger, NEXT_MORNING, 30, "twitter") == []
+
+
+def test_a_class_without_a_recap_text_gets_no_recap(ledger):
+    ledger.recaps_since = NOW.isoformat()
+    without = ended("foto")
+    texts = {name: text for name, text in without.texts["twitter"].items() if name != "recap"}
+    without = plan.PlanItem(**{**without.__dict__, "texts": {"twitter": texts}})
+
+    assert plan.due_recaps([without], ledger, NEXT_MORNING, 30, "twitter") == []
+
+
+def test_recap_photos_and_end_survive_the_plan_file():
+    photos = (
+        {"path": "/site/foto/x/a-1440.jpg", "url": "https://e.org/foto/x/a-1440.jpg", "alt": "A"},
+    )
+    original = item("foto", end="2026-12-05T16:30:00+07:00", photos=photos)
+
+    again = plan.PlanItem.from_json(original.to_json())
+
+    assert (again.end, again.photos) == (original.end, original.photos)

@@ -101,6 +101,18 @@ def test_the_clock_is_read_only_when_asked_and_a_fixed_now_wins(monkeypatch):
         ({"SOCIAL_PUBLISH": {"max_posts": 0}}, "social_publish: SOCIAL_PUBLISH['max_posts']"),
         ({"SOCIAL_PUBLISH": {"kinds": ["tweet"]}}, "social_publish: SOCIAL_PUBLISH['kinds']"),
         (
+            {"SOCIAL_PUBLISH": {"recap_window_days": 0}},
+            "social_publish: SOCIAL_PUBLISH['recap_window_days'] must be a whole number",
+        ),
+        (
+            {"SOCIAL_PUBLISH": {"recap_window_days": "30"}},
+            "social_publish: SOCIAL_PUBLISH['recap_window_days'] must be a whole number",
+        ),
+        (
+            {"SOCIAL_PUBLISH": {"templates": {"recap": "Terima kasih, {peserta}! {url}"}}},
+            "social_publish: SOCIAL_PUBLISH['templates']['recap'] uses {peserta}",
+        ),
+        (
             {"SOCIAL_PUBLISH": {"templates": {"reminder": "Besok: {title}"}}},
             "social_publish: SOCIAL_PUBLISH['templates']['reminder'] has no {url}",
         ),
@@ -144,6 +156,12 @@ def test_each_mistake_is_one_line_naming_plugin_and_key(overrides, expected):
     assert len(found) == 1, found
     assert expected in found[0]
     assert "\n" not in found[0]
+
+
+def test_a_chapter_not_on_x_leaves_out_its_handle():
+    without_x = {key: value for key, value in CHAPTER.items() if key != "twitter"}
+    assert load(CHAPTER=without_x).chapter.twitter == ""
+    assert load(CHAPTER={**CHAPTER, "twitter": ""}).chapter.twitter == ""
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from ...model import Chapter
 from ...settings import Settings, SettingsError
 from ...urls import longest_class_path
 from ..compose import TextRules, template_length_problems
+from ..media import PhotoLimits
 from ..send import Sender
 
 # Client libraries log requests at DEBUG (and httpx at INFO): headers, bodies, and for Telegram a
@@ -52,6 +53,18 @@ class Network:
     # new posts, so that they reach the Page's followers' feeds.
     threads: bool = True
     setup: str = ""  # the README section that explains its secrets
+    # What a recap's photos must fit there; None: the photos are linked, not uploaded (e-mail).
+    photos: PhotoLimits | None = None
+    # The most a recap's text may weigh, where a post with photos takes less than one without
+    # (Telegram: a caption is 1,024 characters, a message 4,096); None: the network's limit.
+    recap_limit: int | None = None
+
+    @property
+    def recap_rules(self) -> TextRules:
+        """How a recap's text is measured: the network's rules at the recap's own limit."""
+        if self.recap_limit is None:
+            return self.rules
+        return TextRules(min(self.recap_limit, self.rules.limit), self.rules.length, self.name)
 
     def missing_credentials(self, environ: Mapping[str, str]) -> list[str]:
         """Names of the credential variables that are unset or empty."""
@@ -86,9 +99,16 @@ def check_templates(settings: Settings) -> None:
     found: dict[str, list[str]] = {}
     for network in chosen(settings):
         templates = settings.publish.network_templates[network.name]
-        problems = template_length_problems(
-            templates, settings.chapter, network.rules, network.title, longest_url
-        )
+        posts = {kind: text for kind, text in templates.items() if kind != "recap"}
+        recaps = {kind: text for kind, text in templates.items() if kind == "recap"}
+        problems = {
+            **template_length_problems(
+                posts, settings.chapter, network.rules, network.title, longest_url
+            ),
+            **template_length_problems(
+                recaps, settings.chapter, network.recap_rules, network.title, longest_url
+            ),
+        }
         for kind, problem in problems.items():
             own = templates[kind] != common[kind]
             name = f"['{network.name}']['{kind}']" if own else f"['{kind}']"

@@ -1,6 +1,7 @@
 """The Bluesky adapter: atproto's client with an app password; links, hashtags and teachers'
 handles as facets (atproto's TextBuilder counts their UTF-8 byte offsets), a link card with the
-class's share image, and updates as replies (the announcement's uri and cid)."""
+class's share image, updates as replies (the announcement's uri and cid), and a recap's photos
+as app.bsky.embed.images (uploaded blobs, alt texts, aspect ratios)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 
 from ...model import Chapter
 from ..compose import TextRules
+from ..media import PhotoLimits
 from ..send import Message, NotAllowed, RateLimited, Rejected, Sent, Unavailable
 from . import Network
 
@@ -22,6 +24,9 @@ SERVICE = "BLUESKY_SERVICE"  # a bare server address: the account's PDS, or a te
 DEFAULT_SERVICE = "https://bsky.social"
 # A blob larger than this is refused (the lexicon's maxSize for a link card's thumbnail).
 THUMB_LIMIT = 1_000_000
+# app.bsky.embed.images: at most 4, each blob at most 1,000,000 bytes; the app shows at most
+# 2000 pixels a side, so larger ones only cost bytes.
+PHOTO_LIMITS = PhotoLimits(count=4, bytes=THUMB_LIMIT, side=2000)
 # What becomes a facet: links, #hashtags, and @handles (handles are domain names).
 FACETS = re.compile(
     r"(?P<link>https?://\S+)|(?<![\w#])#(?P<tag>\w+)|(?<![\w@])@(?P<handle>[a-z0-9-]+(?:\.[a-z0-9-]+)+)",
@@ -96,7 +101,7 @@ class BlueskySender:
             builder,
             profile_identify=self._handle,
             reply_to=reply,
-            embed=self._card(message),
+            embed=self._images(message) if message.photos else self._card(message),
             langs=[message.language] if message.language else None,
         )
         rkey = created.uri.rsplit("/", 1)[-1]
@@ -137,6 +142,25 @@ class BlueskySender:
             logger.warning("social_publish: Bluesky does not know @%s; not a mention", handle)
             return None
 
+    def _images(self, message: Message) -> Any:
+        """A recap's photos: each uploaded as a blob, then embedded with its alt text and its
+        aspect ratio (without one, the app shows every photo square until it loads)."""
+        from atproto import models
+
+        images = []
+        for photo in message.photos[: PHOTO_LIMITS.count]:
+            blob = self._client.upload_blob(photo.data).blob
+            images.append(
+                models.AppBskyEmbedImages.Image(
+                    alt=photo.alt,
+                    image=blob,
+                    aspect_ratio=models.AppBskyEmbedDefs.AspectRatio(
+                        width=photo.width, height=photo.height
+                    ),
+                )
+            )
+        return models.AppBskyEmbedImages.Main(images=images)
+
     def _card(self, message: Message) -> Any:
         from atproto import models
 
@@ -175,4 +199,5 @@ NETWORK = Network(
     post_id_from_url=post_id_from_url,
     optional=(SERVICE,),
     setup="Bluesky",
+    photos=PHOTO_LIMITS,
 )

@@ -1,5 +1,6 @@
 """The mailing-list adapter: one e-mail per post (plain text with an HTML alternative and the
-class's .ics attached) through smtplib to a Google Group, a Mailman list or any list address."""
+class's .ics attached; a recap's photos linked, not attached) through smtplib to a Google Group,
+a Mailman list or any list address."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ OPTIONAL = ("SMTP_PORT", "SMTP_USERNAME", "SMTP_PASSWORD", "SMTP_SECURITY")
 SECURITY = {"starttls": 587, "tls": 465, "none": 25}  # and each one's usual port
 TIMEOUT_SECONDS = 30
 LINK = re.compile(r"https?://\S+")
+PHOTO_HEADINGS = {"id": "Foto kegiatan:", "en": "Photos:"}
 MESSAGE_ID = re.compile(r"^(?:mid:|<)?(?P<id>[^<>\s@]+@[^<>\s@]+)>?$")
 
 
@@ -60,6 +62,19 @@ def html_body(text: str) -> str:
             lines.append("".join(escaped))
         paragraphs.append("<p>" + "<br>\n".join(lines) + "</p>")
     return "<!DOCTYPE html>\n<html><body>\n" + "\n".join(paragraphs) + "\n</body></html>\n"
+
+
+def photo_links(message: Message) -> str:
+    """A recap's photos as addresses on the site, each after its alt text; "" without photos.
+
+    Linked, not attached: a list refuses or holds large mail (Mailman's default limit is 40 KB),
+    and a reader on a slow phone downloads only the photos they open.
+    """
+    if not message.photos:
+        return ""
+    heading = PHOTO_HEADINGS.get(message.language, PHOTO_HEADINGS["en"])
+    lines = [f"{photo.alt}:\n{photo.url}" for photo in message.photos]
+    return "\n\n" + heading + "\n\n" + "\n\n".join(lines)
 
 
 class EmailSender:
@@ -136,8 +151,9 @@ class EmailSender:
         if message.reply_to is not None:
             mail["In-Reply-To"] = message.reply_to.post_id
             mail["References"] = message.reply_to.post_id
-        mail.set_content(message.body)
-        mail.add_alternative(html_body(message.body), subtype="html")
+        body = message.body + photo_links(message)
+        mail.set_content(body)
+        mail.add_alternative(html_body(body), subtype="html")
         if message.ics:
             slug = urlsplit(message.link).path.rstrip("/").rsplit("/", 1)[-1] or "kelas"
             mail.add_attachment(

@@ -4,11 +4,14 @@ as Mastodon counts them (500 characters, every link 23, a remote mention by its 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 from ...model import Chapter
 from ..compose import TextRules
+from ..media import PhotoLimits
 from ..send import Message, NotAllowed, RateLimited, Rejected, Sent, Unavailable
 from . import Network
 
@@ -16,6 +19,11 @@ NAME = "mastodon"
 LIMIT = 500  # the default of every Mastodon server; some allow more
 CREDENTIALS = ("MASTODON_API_BASE_URL", "MASTODON_ACCESS_TOKEN")
 TIMEOUT_SECONDS = 30
+# How long to wait for a photo the server is still processing, before posting all the same.
+PROCESSING_CHECKS = 10
+PROCESSING_WAIT_SECONDS = 1.0
+ALT_LIMIT = 1500  # characters of a media description Mastodon takes
+MEDIA_VERSION = "3.1.4"  # the first Mastodon with /api/v2/media, which the kit uploads to
 POST_URL = re.compile(
     r"^https?://[^/\s]+/(?:@[\w.]+(?:@[^/\s]+)?|web/statuses|users/\w+/statuses)/(?P<id>\d+)/?$"
 )
@@ -44,17 +52,39 @@ class MastodonSender:
             ratelimit_method="throw",
             request_timeout=TIMEOUT_SECONDS,
             version_check_mode="none",
+            # Without a known version, media_post asks the server for it on every upload (and
+            # Mastodon.py 2 recurses when that fails); the kit needs 3.1.4's /api/v2/media.
+            mastodon_version=MEDIA_VERSION,
         )
+        # With version checks off Mastodon.py does not read the version it is given, and its
+        # default, 1.0.0, would send photos to the old /api/v1/media.
+        major, minor, patch = (int(part) for part in MEDIA_VERSION.split("."))
+        self._client.mastodon_major, self._client.mastodon_minor = major, minor
+        self._client.mastodon_patch = patch
 
     def post(self, message: Message) -> Sent:
-        """Post one status; an update is a reply to the announcement (a thread)."""
+        """Post one status; an update is a reply to the announcement (a thread); a recap uploads
+        its photos (media_post, alt text as description) and posts them with its status."""
         import mastodon
 
         reply_to = message.reply_to.post_id if message.reply_to else None
         try:
+            # A recap's photos first, each with its alt text; then one status with them all.
+            media = [
+                self._processed(
+                    self._client.media_post(
+                        photo.data,
+                        mime_type="image/jpeg",
+                        description=photo.alt[:ALT_LIMIT],
+                        file_name=f"foto-{number}.jpg",
+                    )
+                )
+                for number, photo in enumerate(message.photos, start=1)
+            ]
             status = self._client.status_post(
                 message.text,
                 in_reply_to_id=reply_to,
+                media_ids=[attachment["id"] for attachment in media] or None,
                 language=message.language or None,
                 # The server answers a repeated key with the status it already made (for an
                 # hour), so a retry after a lost answer posts nothing twice.
@@ -89,6 +119,16 @@ class MastodonSender:
             raise Unavailable(f"no answer from Mastodon ({type(error).__name__})") from None
         return Sent(str(status["id"]), str(status.get("url") or status.get("uri") or ""))
 
+    def _processed(self, attachment: Any) -> Any:
+        """The attachment once the server has processed it: /api/v2/media may answer 202
+        (no `url` yet), and a status with an unprocessed photo is refused."""
+        for _ in range(PROCESSING_CHECKS):
+            if attachment.get("url"):
+                break
+            time.sleep(PROCESSING_WAIT_SECONDS)
+            attachment = self._client.media(attachment)
+        return attachment
+
 
 def _status(error: Exception) -> int | None:
     # Mastodon.py's API errors carry (message, status code, reason, server's error text).
@@ -119,4 +159,6 @@ NETWORK = Network(
     connect=_connect,
     post_id_from_url=post_id_from_url,
     setup="Mastodon",
+    # Mastodon 4 takes 16 MB and 8.3 million pixels (3840×2160) an image; older servers 10 MB.
+    photos=PhotoLimits(count=4, bytes=10_000_000, side=3840, pixels=8_294_400),
 )
