@@ -149,3 +149,38 @@ SOCIAL_PUBLISH = {
     # {"announcement": "Kelas baru: {title}, {date} {time} di {venue}. {url} {hashtag}"}.
     "templates": {},
 }
+
+# --- The national site (README: "National site"): `invoke national` builds it from nationalconf.py.
+# Every chapter listed here is fetched at build time: its calendar.ics and Atom feed (the kit's
+# own outputs, at site_url/calendar.ics and site_url/feeds/classes.atom.xml unless calendar_url
+# and feed_url say otherwise; any RFC 5545 calendar will do, feed_url None for none). The chapter
+# site ignores this block. Makassar and Jayapura are fictitious: `invoke national --sample` serves
+# them, and this site's own output, on the loopback address.
+NATIONAL_SITE = {
+    "chapters": [
+        {
+            "id": "palembang",
+            "name": "Akademi Berbagi Palembang",
+            "city": "Palembang",
+            "timezone": "Asia/Jakarta",
+            "site_url": "https://palembang.akademiberbagi.example",
+        },
+        {
+            "id": "makassar",
+            "name": "Akademi Berbagi Makassar (contoh fiktif)",
+            "city": "Makassar",
+            "timezone": "Asia/Makassar",
+            "site_url": "https://makassar.akademiberbagi.example",
+        },
+        {
+            "id": "jayapura",
+            "name": "Akademi Berbagi Jayapura (contoh fiktif)",
+            "city": "Jayapura",
+            "timezone": "Asia/Jayapura",
+            "site_url": "https://jayapura.akademiberbagi.example",
+        },
+    ],
+    "timeout_seconds": 10,  # per file; a slower chapter's last good copy is used
+    "max_bytes": 5_000_000,  # per file; reading stops beyond it
+    "days_ahead": 90,  # the home page and the feeds list classes starting this soon
+}

@@ -226,6 +226,79 @@ def preview(c):
     _build(CONFIG["settings_publish"], report=True)
 
 
+NATIONAL_SETTINGS = "nationalconf.py"
+# The sample's chapters: Palembang is this site's own build; the two others are fictitious.
+SAMPLE_CHAPTERS = {
+    "makassar": ROOT / "national" / "sample" / "makassar" / "site",
+    "jayapura": ROOT / "national" / "sample" / "jayapura" / "site",
+}
+SAMPLE_PORT = 8017  # fixed, so that the sample's last good copies keep their address
+
+
+def _closed_port() -> int:
+    """A loopback port nothing listens on: a chapter that is down (connection refused)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _sample_chapters(chapters: list[dict], base: str, down: set[str]) -> list[dict]:
+    """The listed chapters, those of the sample fetched from the loopback server."""
+    served = []
+    for chapter in chapters:
+        chapter_id = chapter.get("id")
+        if chapter_id == "palembang" or chapter_id in SAMPLE_CHAPTERS:
+            host = f"http://127.0.0.1:{_closed_port()}" if chapter_id in down else base
+            chapter = {
+                **chapter,
+                "calendar_url": f"{host}/{chapter_id}/calendar.ics",
+                "feed_url": f"{host}/{chapter_id}/feeds/classes.atom.xml",
+            }
+        served.append(chapter)
+    return served
+
+
+@task(
+    help={
+        "sample": "serve the sample's chapters on 127.0.0.1 (Palembang from output/)",
+        "down": "with --sample: chapter ids to leave unreachable, comma-separated",
+        "production": "absolute links to CHAPTER['site_url'] (nationalconf.py's), for deploying",
+    }
+)
+def national(c, sample=False, down="", production=False):
+    """Build the national site (nationalconf.py) from every chapter's calendar and feed."""
+    overrides: dict[str, Any] = {}
+    if production:
+        site_url = _raw_settings(NATIONAL_SETTINGS)["CHAPTER"]["site_url"]
+        overrides = {"SITEURL": site_url, "RELATIVE_URLS": False}
+    if not sample:
+        _build(NATIONAL_SETTINGS, **overrides)
+        return
+    from berbagi.national import loopback
+
+    _build(CONFIG["settings_base"])  # Palembang's calendar.ics and feed, as published
+    raw = _raw_settings(NATIONAL_SETTINGS)
+    national_site = dict(raw.get("NATIONAL_SITE") or {})
+    folders = {"palembang": ROOT / CONFIG["deploy_path"], **SAMPLE_CHAPTERS}
+    try:
+        server = loopback.serve(folders, SAMPLE_PORT)
+        base = server.__enter__()
+    except OSError:  # the port is taken: any port (the kept copies are fetched again in full)
+        server = loopback.serve(folders)
+        base = server.__enter__()
+    try:
+        wanted_down = {name.strip() for name in down.split(",") if name.strip()}
+        national_site["chapters"] = _sample_chapters(
+            list(national_site.get("chapters") or []), base, wanted_down
+        )
+        _build(NATIONAL_SETTINGS, NATIONAL_SITE=national_site, **overrides)
+    finally:
+        server.__exit__(None, None, None)
+    print(f"National site written to {raw['OUTPUT_PATH']}")
+
+
 @task
 def livereload(c):
     """Serve on http://localhost:8000, update the site on each change, reload once written."""

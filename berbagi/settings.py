@@ -21,6 +21,8 @@ from PIL import Image
 from . import urls
 from .cms import CmsSettings
 from .model import TWITTER_HANDLE, Chapter, is_web_url
+from .national.config import NationalSettings
+from .national.config import validate as validate_national
 from .publish.compose import KINDS as TEMPLATE_NAMES
 from .publish.compose import NETWORK_NAMES, TEMPLATES, network_templates, template_problem
 from .wording import words
@@ -209,6 +211,7 @@ class Settings:
     photos: PhotoSettings
     publish: PublishSettings
     cms: CmsSettings = CmsSettings()
+    national: NationalSettings = NationalSettings()  # NATIONAL_SITE (plugins/national_site)
 
     def now(self) -> datetime:
         """The moment the build splits upcoming from past: the fixed one, or the clock's."""
@@ -701,6 +704,12 @@ def _cms(problems: _Problems, raw: Mapping[str, Any]) -> CmsSettings:
     )
 
 
+def _national(problems: _Problems, raw: Mapping[str, Any]) -> NationalSettings:
+    national, found = validate_national(raw.get("NATIONAL_SITE"), raw.get("CACHE_PATH") or "cache")
+    problems.lines.extend(found)
+    return national
+
+
 def _absolute_base(problems: _Problems, raw: Mapping[str, Any], chapter: Chapter) -> str:
     site_url = raw.get("SITEURL") or ""
     if not isinstance(site_url, str):
@@ -742,6 +751,7 @@ def load(raw: Mapping[str, Any]) -> Settings:
         photos=_photos(problems, raw),
         publish=_publish(problems, raw, site_folder, language),
         cms=_cms(problems, raw),
+        national=_national(problems, raw),
     )
     if problems.lines:
         raise SettingsError(problems.lines)

@@ -36,7 +36,9 @@ from .theme import kit_filter_in_theme
 EXIT_CONTENT = 1  # a class file or the build itself has a problem
 EXIT_SETTINGS = 2  # a setting has to be fixed first
 # The kit's plugins; each one switches on class_schedule, which gives the theme its filters.
-KIT_PLUGINS = ("class_schedule", "ical_feed", "class_feeds", "class_photos", "social_publish")
+KIT_PLUGINS = (
+    "class_schedule", "ical_feed", "class_feeds", "class_photos", "social_publish", "national_site"
+)  # fmt: skip
 
 
 class BuildFailed(Exception):
