@@ -18,6 +18,7 @@ from .compose import Composed
 from .ledger import (
     ANNOUNCE_KINDS,
     BASELINE,
+    POSTED,
     RECAP,
     Ledger,
     Record,
@@ -356,7 +357,11 @@ def due_recaps(
         if ledger.find(item.slug, RECAP, network, settled=retry_pending):
             continue
         announced = ledger.announcement(item.slug, network)
-        reply_to = announced.post_id if announced is not None else None
+        # A network that never told its followers of the class (added after it took place, or
+        # its announcement dropped unsent) has nobody to thank: no recap out of the blue there.
+        if announced is None or announced.status not in (POSTED, BASELINE):
+            continue
+        reply_to = announced.post_id
         posts.append(
             _post(
                 item,
@@ -364,7 +369,7 @@ def due_recaps(
                 RECAP,
                 RECAP,
                 reply_to=reply_to,
-                reply=announced.reply if reply_to and announced is not None else None,
+                reply=announced.reply if reply_to else None,
             )
         )
     ends = {item.slug: item.end or "" for item in items}

@@ -170,6 +170,7 @@ def test_a_recap_is_due_once_the_class_has_ended_as_a_reply(ledger):
 )
 def test_no_recap_after_the_window(ledger, now, window, due):
     ledger.recaps_since = NOW.isoformat()
+    announced(ledger, "foto", "100")
 
     posts = plan.due_recaps([ended("foto")], ledger, now, window, "twitter")
 
@@ -198,6 +199,7 @@ def test_a_ledger_without_recaps_since_posts_no_recap_in_its_first_run(ledger):
 
 def test_a_pending_recap_waits_for_settle_unless_retried(ledger):
     ledger.recaps_since = NOW.isoformat()
+    announced(ledger, "foto", "100")
     ledger.begin(new_record("foto", "twitter", "recap", "pending", {}, NEXT_MORNING))
 
     assert plan.due_recaps([ended("foto")], ledger, NEXT_MORNING, 30, "twitter") == []
@@ -205,6 +207,17 @@ def test_a_pending_recap_waits_for_settle_unless_retried(ledger):
         [ended("foto")], ledger, NEXT_MORNING, 30, "twitter", retry_pending=True
     )
     assert [post.kind for post in retried] == ["recap"]
+
+
+def test_a_network_that_never_announced_the_class_gets_no_recap(ledger):
+    # Mastodon set up (and baselined) the morning after: its followers never heard of the class.
+    ledger.recaps_since = NOW.isoformat()
+    announced(ledger, "foto", "100")
+
+    assert plan.due_recaps([ended("foto")], ledger, NEXT_MORNING, 30, "mastodon") == []
+    assert [
+        p.network for p in plan.due_recaps([ended("foto")], ledger, NEXT_MORNING, 30, "twitter")
+    ] == ["twitter"]
 
 
 def test_one_recap_per_class_and_network(ledger):
