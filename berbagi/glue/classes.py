@@ -340,9 +340,15 @@ class SchedulePagesGenerator(Generator):  # type: ignore[misc]
         schedule = schedule_of(self.context)
         if schedule is None:
             return
-        report_page = report.page_context(self, schedule)
+        # A preview step's writer skips the pages whose classes are unchanged; Pelican's own
+        # writes every page. The report's numbers, charts and JSON are made only when written.
+        will_write = getattr(writer, "will_write", lambda name: True)
+        report_page: dict[str, Any] | None = None
         for page in schedule_pages(schedule):
-            extra = report_page if page.kind == "report" else {}
+            if page.kind == "report":
+                if not will_write(page.save_as):
+                    continue
+                report_page = report.page_context(self, schedule)
             writer.write_file(
                 page.save_as,
                 self.get_template(page.kind),
@@ -351,9 +357,10 @@ class SchedulePagesGenerator(Generator):  # type: ignore[misc]
                 url=page.save_as.removesuffix("index.html"),
                 page_name=page.kind,
                 **page.variables,
-                **extra,
+                **(report_page if page.kind == "report" and report_page else {}),
             )
-        report.write_json(self, report_page["report"])
+        if report_page is not None:
+            report.write_json(self, report_page["report"])
 
 
 def add_schedule_pages(pelican_object: Any) -> type[Generator]:

@@ -137,6 +137,10 @@ class _SelectiveWriter:
             return None
         return self._writer.write_file(name, *args, **kwargs)
 
+    def will_write(self, name: str) -> bool:
+        """Whether `write_file(name, ...)` writes: a generator skips the work of a skipped page."""
+        return name not in self._skipped
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self._writer, name)
 
