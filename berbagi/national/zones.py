@@ -4,13 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, tzinfo
 
-# Indonesia's IANA zones (tzdata's zone1970.tab for ID). Pontianak keeps western time: WIB.
-INDONESIAN_ZONES = {
-    "Asia/Jakarta": "WIB",
-    "Asia/Pontianak": "WIB",
-    "Asia/Makassar": "WITA",
-    "Asia/Jayapura": "WIT",
-}
+from ..formatting import zone_name
 
 
 def zone_key(zone: tzinfo | None) -> str:
@@ -21,8 +15,10 @@ def zone_key(zone: tzinfo | None) -> str:
 def zone_label(moment: datetime) -> str:
     """'WIB', 'WITA' or 'WIT' for a time in an Indonesian zone; elsewhere the zone's own
     abbreviation, or 'UTC+8' where it has none."""
-    label = INDONESIAN_ZONES.get(zone_key(moment.tzinfo))
-    if label:
+    # Babel's Indonesian names are the ones the chapter pages show (formatting.zone_name):
+    # WIB, WITA, WIT, and for zones it has no letters for, "+0800", left to the rules below.
+    label = zone_name(moment, "id")
+    if label.isalpha() and label not in {"UTC", "GMT"}:
         return label
     offset = moment.utcoffset()
     if offset is None:
