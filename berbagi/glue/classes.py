@@ -35,7 +35,7 @@ from ..model import (
 from ..publish.ledger import Ledger, LedgerError
 from ..schedule import Schedule, first_daily_build_after
 from ..urls import url_for
-from . import cms, descriptions, report, share_images, site_files, theme
+from . import cms, descriptions, page_memo, report, share_images, site_files, theme
 from .class_reader import CLASS_FILE_KEY, site_relative_path, use_class_reader
 from .state import ARTICLES_KEY, SCHEDULE_KEY, schedule_of, site_settings
 
@@ -378,5 +378,6 @@ def register() -> None:
     signals.get_generators.connect(add_schedule_pages)
     descriptions.register()
     share_images.register()
+    page_memo.register()
     site_files.register()
     cms.register()

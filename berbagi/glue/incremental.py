@@ -29,7 +29,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
@@ -41,26 +41,12 @@ from pelican.contents import Article, SkipStub
 from ..model import ClassEvent
 from ..schedule import Schedule
 from . import classes, descriptions, output, share_images
+from .page_memo import PELICAN_FIELDS, clock_moments
 from .runner import ErrorCollector
 from .state import ARTICLES_KEY, SCHEDULE_KEY, schedule_of
 
 logger = logging.getLogger(__name__)
 
-# What Pelican derives from a file besides its content; any difference needs a full build.
-PELICAN_FIELDS = (
-    "status",
-    "save_as",
-    "url",
-    "slug",
-    "lang",
-    "translation",
-    "date",
-    "category",
-    "tags",
-    "authors",
-    "template",
-    "override_save_as",
-)
 ARCHIVE_SETTINGS = ("YEAR_ARCHIVE_SAVE_AS", "MONTH_ARCHIVE_SAVE_AS", "DAY_ARCHIVE_SAVE_AS")
 # Steps of Pelican's article generator that write nothing when these settings are all empty
 # (each page's save_as is then "", which Pelican's writer skips): not run at all in a step.
@@ -207,18 +193,12 @@ def _check_class(generator: Any, new: Any) -> tuple[ClassEvent, datetime]:
     return event, schedule.now
 
 
-def _boundaries(event: ClassEvent) -> Iterator[datetime]:
-    yield event.start
-    yield event.announced
-    yield event.start + share_images.RECENT
-
-
 def _check_clock(old: Schedule, now: datetime, events: Iterable[ClassEvent]) -> None:
     if now == old.now:
         return
     low, high = sorted((old.now, now))
     for event in events:
-        if any(low < moment <= high for moment in _boundaries(event)):
+        if any(low < moment <= high for moment in clock_moments(event)):
             raise NeedsFullBuild(f"the clock passed a moment of {event.slug}")
 
 

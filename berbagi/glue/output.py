@@ -87,7 +87,7 @@ def write_output(output_path: str | Path, relative_path: str, data: bytes) -> No
 # Cache files as last read or written by this process, by path, with the (mtime, size) they had
 # then: a long-lived preview reads each one once instead of once per step (the VEVENT texts of
 # 5,000 classes are some 7 MB of JSON).
-_LOADED: dict[Path, tuple[tuple[int, int], dict[str, str]]] = {}
+_LOADED: dict[Path, tuple[tuple[int, int], dict[str, Any]]] = {}
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
@@ -122,10 +122,10 @@ class _CacheFile:
                 loaded = json.loads(path.read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 loaded = {}
-        self.previous: dict[str, str] = loaded if isinstance(loaded, dict) else {}
+        self.previous: dict[str, Any] = loaded if isinstance(loaded, dict) else {}
         if stamp is not None:
             _LOADED[path] = (stamp, self.previous)
-        self.current: dict[str, str] = {}
+        self.current: dict[str, Any] = {}
         # The repr of each input object seen in this build (the same site settings object is
         # part of thousands of keys), by id; the objects are held, so no id is reused meanwhile.
         self._texts: dict[int, tuple[object, str]] = {}
@@ -155,29 +155,105 @@ class _CacheFile:
             _LOADED[self.path] = (stamp, self.current)
 
 
-class Fingerprints(_CacheFile):
-    """Remembers what each output file was made from, so a rebuild rewrites only changed ones
-    (by output path: the digest of the inputs it was made from)."""
+def _file_identity(path: Path) -> list[int] | None:
+    # Which file is at `path`: anything that replaced it since (a preview step, a build that
+    # failed half-way, a person) gives another inode or mtime.
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return [status.st_ino, status.st_mtime_ns, status.st_size]
 
-    def __init__(self, path: Path, version: str, previous_output: Path | None = None) -> None:
+
+# Fingerprints saved while `holding_fingerprints` is open, waiting for the runner to commit them.
+_HELD: list[list[Fingerprints]] = []
+
+
+@contextlib.contextmanager
+def holding_fingerprints() -> Iterator[list[Fingerprints]]:
+    """While open, Fingerprints saved by generators wait here instead of being written.
+
+    A build stages its files first: fingerprints written then would name files that a failed
+    build never moves into place, and the next build would link an older file under a newer
+    fingerprint. The runner calls `commit_fingerprints` once the files are where they stay.
+    """
+    held: list[Fingerprints] = []
+    _HELD.append(held)
+    try:
+        yield held
+    finally:
+        _HELD.remove(held)
+
+
+def holding() -> bool:
+    """Whether the runner holds fingerprints now (a full build it moves into place)."""
+    return bool(_HELD)
+
+
+def commit_fingerprints(held: Iterable[Fingerprints], folder: Path) -> None:
+    """Write the fingerprints of a finished build, naming the files as `folder` now holds them."""
+    for fingerprints in held:
+        fingerprints.commit(folder)
+
+
+class Fingerprints(_CacheFile):
+    """Remembers what each output file was made from, so a rebuild rewrites only changed ones.
+
+    By output path: the digest of its inputs and the identity (inode, mtime, size) of the file
+    that was made from them, once it is in its final folder. A file is kept only while it is
+    still that file: one rewritten by anything else since is made again.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        version: str,
+        output_path: str | Path,
+        previous_output: Path | None = None,
+    ) -> None:
         super().__init__(path, version)
+        self.output_path = Path(output_path)
         self.previous_output = previous_output
 
-    def unchanged(self, relative_path: str, inputs: object, output_path: str | Path) -> bool:
-        """True when the file exists and was made from the same inputs last time."""
+    def unchanged(self, relative_path: str, inputs: object) -> bool:
+        """True when the file exists (or is carried over) as it was made from these inputs."""
         digest = self._digest(inputs)
-        if self.previous.get(relative_path) != digest:
+        entry = self.previous.get(relative_path)
+        if not isinstance(entry, list) or not entry or entry[0] != digest:
             return False
-        if not (
-            os.path.exists(os.path.join(output_path, relative_path))
-            or carry_over(self.previous_output, output_path, relative_path)
-        ):
+        here = _file_identity(self.output_path / relative_path)
+        if here is None:
+            if self.previous_output is None:
+                return False
+            if _file_identity(self.previous_output / relative_path) != entry[1:]:
+                return False
+            if not carry_over(self.previous_output, self.output_path, relative_path):
+                return False
+        elif here != entry[1:]:
             return False
         self.current[relative_path] = digest
         return True
 
     def record(self, relative_path: str, inputs: object) -> None:
+        """Remember that the file at this path was made from these inputs in this build."""
         self.current[relative_path] = self._digest(inputs)
+
+    def save(self) -> None:
+        """Commit now, naming the files in the output folder, unless the runner holds saves."""
+        if _HELD:
+            _HELD[-1].append(self)
+            return
+        self.commit(self.output_path)
+
+    def commit(self, folder: Path) -> None:
+        """Write the fingerprints with the identity of each file as `folder` holds it."""
+        stamped: dict[str, Any] = {}
+        for relative_path, digest in self.current.items():
+            identity = _file_identity(folder / relative_path)
+            if identity is not None:
+                stamped[relative_path] = [digest, *identity]
+        self.current = stamped
+        super().save()
 
 
 class TextCache(_CacheFile):

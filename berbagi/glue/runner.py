@@ -255,7 +255,10 @@ def _build_in_place(settings: dict[str, Any], final: Path) -> list[str]:
     and move (on a slow disk, making ~2,000 folders twice); a failure leaves no site at all."""
     existed = final.exists()
     try:
-        return _run(_build, {**settings, output.FINAL_OUTPUT: str(final)})
+        with output.holding_fingerprints() as fingerprints:
+            warnings = _run(_build, {**settings, output.FINAL_OUTPUT: str(final)})
+        output.commit_fingerprints(fingerprints, final)
+        return warnings
     except BaseException:
         if existed:
             for entry in list(final.iterdir()):
@@ -282,8 +285,11 @@ def build(settings: dict[str, Any]) -> list[str]:
     with _staging_folder(final) as staging:
         staged = {**settings, "OUTPUT_PATH": str(staging), output.FINAL_OUTPUT: str(final)}
         staged[output.PREVIOUS_OUTPUT] = str(final)
-        warnings = _run(_build, staged)
+        with output.holding_fingerprints() as fingerprints:
+            warnings = _run(_build, staged)
         output.sync_tree(staging, final, keep=settings.get("OUTPUT_RETENTION") or ())
+    # Only now are the files where the fingerprints say; a failed build commits none of them.
+    output.commit_fingerprints(fingerprints, final)
     return warnings
 
 

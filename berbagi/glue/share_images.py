@@ -121,6 +121,7 @@ class ShareImagesGenerator(Generator):  # type: ignore[misc]
         written = Fingerprints(
             Path(self.settings["CACHE_PATH"]) / FINGERPRINTS_FILE,
             share_image.RENDERER_VERSION,
+            self.output_path,
             previous_output_of(self.settings),
         )
         jobs: list[tuple[str, object, Any]] = [
@@ -166,7 +167,7 @@ class ShareImagesGenerator(Generator):  # type: ignore[misc]
                 jobs.append((path, (logo_digest, icons.VERSION), render))
         made = 0
         for path, inputs, render in jobs:
-            if written.unchanged(path, inputs, self.output_path):
+            if written.unchanged(path, inputs):
                 continue
             write_output(self.output_path, path, render())
             written.record(path, inputs)

@@ -23,7 +23,7 @@ def install_helpers(generator: Any) -> None:
     env = getattr(generator, "env", None)
     if env is None:
         return
-    share_compiled_templates(env)
+    share_compiled_templates(env, generator.settings.get("CACHE_PATH"))
     settings = site_settings(generator.settings)
     language, chapter = settings.language, settings.chapter
     env.install_gettext_translations(

@@ -127,6 +127,7 @@ def resize_class_photos(generators: list[Any]) -> None:
     fingerprints = Fingerprints(
         Path(generator.settings["CACHE_PATH"]) / FINGERPRINTS_FILE,
         source_version(Path(photos.__file__), extra=PIL.__version__),
+        output,
         previous_output_of(generator.settings),
     )
     written = 0
@@ -155,7 +156,7 @@ def resize_class_photos(generators: list[Any]) -> None:
             def kept(
                 variant: photos.Variant, folder_url: str = folder_url, inputs: object = inputs
             ) -> bool:
-                return fingerprints.unchanged(f"{folder_url}/{variant.name}", inputs, output)
+                return fingerprints.unchanged(f"{folder_url}/{variant.name}", inputs)
 
             try:
                 variants, made = photos.make_variants(

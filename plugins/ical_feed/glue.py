@@ -59,12 +59,13 @@ class CalendarGenerator(Generator):  # type: ignore[misc]
         written = Fingerprints(
             Path(self.settings["CACHE_PATH"]) / FINGERPRINTS_FILE,
             version,
+            self.output_path,
             previous_output_of(self.settings),
         )
         # The subscription calendar is made from its classes and the site alone: when neither
         # changed (a preview step that edited a description), the file is kept as it is.
         calendar_inputs = ("calendar", site, *published)
-        if not written.unchanged(settings.calendar.path, calendar_inputs, self.output_path):
+        if not written.unchanged(settings.calendar.path, calendar_inputs):
             # A VEVENT's text is most of its cost; unchanged events come from earlier builds.
             events = TextCache(Path(self.settings["CACHE_PATH"]) / EVENTS_FILE, version)
 
@@ -80,7 +81,7 @@ class CalendarGenerator(Generator):  # type: ignore[misc]
         for event in schedule.with_pages if schedule else ():
             path = class_calendar_path(event.page_path, event.slug)
             inputs = (event, site)
-            if written.unchanged(path, inputs, self.output_path):
+            if written.unchanged(path, inputs):
                 continue
             write_output(self.output_path, path, render_class_calendar(event, site))
             written.record(path, inputs)
