@@ -100,6 +100,9 @@ CLASS_SCHEDULE = {
 # Content caching keeps warm rebuilds fast; a settings change needs `invoke rebuild`.
 CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
+# Pelican gzips its cache by default: at 1,000 classes that costs 0.27 s of every build to save
+# a 0.9 MB file instead of 5.9 MB, which loads no faster.
+GZIP_CACHE = False
 READERS = {"rst": None}  # Markdown only; skips docutils and its locale warning
 
 # Calendar for subscribers (calendar.ics) and one .ics per class; ids come from CHAPTER["domain"].

@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import shutil
+import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -44,17 +45,24 @@ def carry_over(previous_output: Path | None, output_path: str | Path, relative_p
     """
     if previous_output is None:
         return False
-    source, target = previous_output / relative_path, Path(output_path, relative_path)
-    if not source.is_file():
-        return False
+    source = os.path.join(previous_output, relative_path)
+    target = os.path.join(output_path, relative_path)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(source, target)
-        except OSError:
-            shutil.copy2(source, target)
+        except FileNotFoundError:
+            if not os.path.isfile(source):
+                return False
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            os.link(source, target)
     except OSError:
-        return False
+        try:
+            if not os.path.isfile(source):
+                return False
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            shutil.copy2(source, target)
+        except OSError:
+            return False
     return True
 
 
@@ -276,13 +284,9 @@ def source_version(*files: Path, extra: str = "") -> str:
     return digest.hexdigest()
 
 
-def _same_bytes(first: Path, second: Path) -> bool:
+def _same_bytes(first: str, second: str) -> bool:
     try:
-        if os.path.samefile(first, second):
-            return True
-        if first.stat().st_size != second.stat().st_size:
-            return False
-        with first.open("rb") as one, second.open("rb") as other:
+        with open(first, "rb") as one, open(second, "rb") as other:
             while True:
                 block = one.read(1 << 16)
                 if block != other.read(1 << 16):
@@ -291,6 +295,20 @@ def _same_bytes(first: Path, second: Path) -> bool:
                     return True
     except OSError:
         return False
+
+
+def _unchanged_file(source: str, target: str) -> bool:
+    """Whether `target` is a file with the bytes of `source` (the same file when linked)."""
+    try:
+        there = os.stat(target)
+    except OSError:
+        return False
+    if not stat.S_ISREG(there.st_mode):
+        return False
+    here = os.stat(source)
+    if (here.st_ino, here.st_dev) == (there.st_ino, there.st_dev):
+        return True
+    return here.st_size == there.st_size and _same_bytes(source, target)
 
 
 def remove(path: Path) -> None:
@@ -317,41 +335,46 @@ def sync_tree(staging: Path, output: Path, keep: Iterable[str] = ()) -> int:
     Top-level names in `keep` (Pelican's OUTPUT_RETENTION, such as .git) are never removed.
     """
     output.mkdir(parents=True, exist_ok=True)
-    wanted: set[Path] = set()
+    # Relative paths as strings: a thousand pages make pathlib's parsing a good part of the sync.
+    staged, served = str(staging), str(output)
+    wanted: set[str] = set()
     replaced = 0
-    for folder, _, files in os.walk(staging):
-        relative_folder = Path(folder).relative_to(staging)
-        if files:
-            wanted.update(relative_folder.parents)
-            wanted.add(relative_folder)
-            target_folder = output / relative_folder
-            if not target_folder.is_dir():
-                for parent in (*reversed(relative_folder.parents), relative_folder):
-                    if (output / parent).exists() and not (output / parent).is_dir():
-                        (output / parent).unlink()  # a file where a folder now is
-                target_folder.mkdir(parents=True, exist_ok=True)
+    for folder, _, files in os.walk(staged):
+        relative_folder = os.path.relpath(folder, staged)
+        inside = "" if relative_folder == "." else relative_folder + os.sep
+        if files and inside:
+            parts = relative_folder.split(os.sep)
+            wanted.update(os.sep.join(parts[: index + 1]) for index in range(len(parts)))
+            target_folder = os.path.join(served, relative_folder)
+            if not os.path.isdir(target_folder):
+                for index in range(len(parts)):
+                    parent = os.path.join(served, *parts[: index + 1])
+                    if os.path.lexists(parent) and not os.path.isdir(parent):
+                        os.unlink(parent)  # a file where a folder now is
+                os.makedirs(target_folder, exist_ok=True)
         for name in files:
-            relative = relative_folder / name
+            relative = inside + name
             wanted.add(relative)
-            source, target = staging / relative, output / relative
-            if target.is_file() and _same_bytes(source, target):
+            source, target = os.path.join(staged, relative), os.path.join(served, relative)
+            if _unchanged_file(source, target):
                 continue
-            if target.is_dir():
+            if os.path.isdir(target) and not os.path.islink(target):
                 shutil.rmtree(target)
             os.replace(source, target)
             replaced += 1
     kept = set(keep)
-    for folder, subfolders, files in os.walk(output, topdown=True):
-        relative_folder = Path(folder).relative_to(output)
+    for folder, subfolders, files in os.walk(served, topdown=True):
+        relative_folder = os.path.relpath(folder, served)
+        inside = "" if relative_folder == "." else relative_folder + os.sep
         for name in [*subfolders, *files]:
-            relative = relative_folder / name
-            if relative_folder == Path(".") and name in kept:
+            relative = inside + name
+            if not inside and name in kept:
                 if name in subfolders:
                     subfolders.remove(name)  # not the build's: not looked into either
                 continue
             if relative in wanted:
                 continue
-            remove(output / relative)
+            remove(Path(served, relative))
             if name in subfolders:
                 subfolders.remove(name)
     return replaced

@@ -22,7 +22,6 @@ hold), is rendered as usual. The keys are committed by the runner once the build
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import os
 import re
 import sys
@@ -73,9 +72,14 @@ def clock_moments(event: ClassEvent) -> Iterator[datetime]:
     yield event.start + share_images.RECENT
 
 
+_PLAIN = (str, int, float, bool, type(None))
+
+
 def stable_text(value: object) -> str:
     """A text of a settings value that is the same in every process for the same value (sets
     sorted, functions and modules by name, no memory addresses)."""
+    if isinstance(value, _PLAIN):
+        return repr(value)
     if isinstance(value, dict):
         items = sorted((stable_text(key), stable_text(item)) for key, item in value.items())
         return "{" + ",".join(f"{key}:{item}" for key, item in items) + "}"
@@ -90,46 +94,60 @@ def stable_text(value: object) -> str:
     return _ADDRESS.sub("", repr(value))
 
 
-def _digest_files(digest: Any, root: Path) -> None:
+def _stamp_files(lines: list[str], root: Path) -> None:
+    # By size and mtime, as Pelican's own cache and make judge a file: a checkout or an edit
+    # moves the mtime, and the kit's 9 MB of code and fonts need not be read on every build.
     for folder, subfolders, files in os.walk(root):
         subfolders[:] = sorted(name for name in subfolders if name != "__pycache__")
         for name in sorted(files):
-            path = Path(folder, name)
-            digest.update(str(path.relative_to(root)).encode())
-            digest.update(path.read_bytes())
+            status = os.stat(os.path.join(folder, name))
+            lines.append(f"{folder}/{name}:{status.st_size}:{status.st_mtime_ns}")
 
 
-def _code_digest(settings: dict[str, Any]) -> str:
+def _installed_libraries() -> list[str]:
+    # Each installed distribution's metadata folder is named after its name and version.
+    found = []
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        found += [name for name in names if name.endswith((".dist-info", ".egg-info"))]
+    return sorted(found)
+
+
+def _code_text(settings: dict[str, Any]) -> str:
     """The kit's code, the theme, the plugin folders and every installed library's version."""
-    digest = hashlib.sha256(sys.version.encode())
+    lines = [sys.version]
     roots = [Path(__file__).resolve().parents[1], Path(settings["THEME"])]
     roots += [Path(folder) for folder in settings.get("PLUGIN_PATHS") or ()]
     for root in roots:
         if root.is_dir():
-            _digest_files(digest, root)
-    versions = sorted(
-        f"{dist.metadata['Name']}=={dist.version}" for dist in importlib.metadata.distributions()
-    )
-    digest.update("\n".join(versions).encode())
-    return digest.hexdigest()
+            _stamp_files(lines, root)
+    lines += _installed_libraries()
+    return "\n".join(lines)
+
+
+def _plain_repr(value: object) -> str:
+    # The model's and Pelican's objects have reprs of their fields (a Tag by its name); an
+    # object without one would carry its memory address, which differs in every process.
+    return _ADDRESS.sub("", repr(value))
 
 
 def _content_text(content: Any) -> str:
-    fields = [stable_text(getattr(content, name, None)) for name in PELICAN_FIELDS]
-    fields.append(stable_text(sorted(content.get_static_links())))
+    fields = tuple(getattr(content, name, None) for name in PELICAN_FIELDS)
+    text = _plain_repr((fields, sorted(content.get_static_links())))
     event: ClassEvent | None = getattr(content, "event", None)
     if event is not None:
         # Another class's page links to this one and shows its photos' copies: by address.
-        fields.append(stable_text((event.slug, event.page_path, event.url, event.photos)))
-    else:
-        # A page or a post may be shown anywhere (the menu lists pages): all of it.
-        fields.append(_article_text(content))
-    return "|".join(fields)
+        return text + _plain_repr((event.slug, event.page_path, event.url, event.photos))
+    # A page or a post may be shown anywhere (the menu lists pages): all of it.
+    return text + _article_text(content)
 
 
 def _article_text(content: Any) -> str:
     body = hashlib.sha256((content._content or "").encode()).hexdigest()
-    return f"{body}|{stable_text(content.metadata)}"
+    return f"{body}|{_plain_repr(sorted(content.metadata.items()))}"
 
 
 def _other_files(settings: dict[str, Any], sources: set[str]) -> str:
@@ -182,7 +200,7 @@ def site_key(settings: dict[str, Any], context: dict[str, Any]) -> str | None:
         return None
     parts = [
         KEY_VERSION,
-        _code_digest(settings),
+        _code_text(settings),
         stable_text({k: v for k, v in settings.items() if k not in FOLDER_SETTINGS}),
         "\n".join(f"{path}:{_content_text(generated[path])}" for path in sorted(generated)),
         _other_files(settings, set(generated)),
