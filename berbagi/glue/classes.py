@@ -14,7 +14,7 @@ import dataclasses
 import fnmatch
 import logging
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,7 @@ from ..model import (
 from ..publish.ledger import Ledger, LedgerError
 from ..schedule import Schedule, first_daily_build_after
 from ..urls import url_for
-from . import cms, descriptions, page_memo, report, share_images, site_files, theme
+from . import cms, descriptions, page_memo, report, share_images, side_work, site_files, theme
 from .class_reader import CLASS_FILE_KEY, site_relative_path, use_class_reader
 from .state import ARTICLES_KEY, SCHEDULE_KEY, schedule_of, site_settings
 
@@ -340,11 +340,39 @@ class SchedulePagesGenerator(Generator):  # type: ignore[misc]
         schedule = schedule_of(self.context)
         if schedule is None:
             return
+        if side_work.runs_elsewhere(self):
+            # The side worker renders them meanwhile: here they only count as written.
+            for page, variables in self._pages(schedule):
+                writer.announce(page.save_as, self.context, **variables)
+            return
+        self._write(writer, schedule)
+
+    def write_files(self) -> None:
+        """In the side worker: the same pages, through a writer of its own."""
+        schedule = schedule_of(self.context)
+        if schedule is None:
+            return
+        self._write(page_memo.KeepingWriter(self.output_path, settings=self.settings), schedule)
+        page_memo.save_memo(None)
+
+    def _pages(self, schedule: Schedule) -> Iterator[tuple[SchedulePage, dict[str, Any]]]:
+        for page in schedule_pages(schedule):
+            yield (
+                page,
+                {
+                    "relative_urls": self.settings["RELATIVE_URLS"],
+                    "url": page.save_as.removesuffix("index.html"),
+                    "page_name": page.kind,
+                    **page.variables,
+                },
+            )
+
+    def _write(self, writer: Any, schedule: Schedule) -> None:
         # A preview step's writer skips the pages whose classes are unchanged; Pelican's own
         # writes every page. The report's numbers, charts and JSON are made only when written.
         will_write = getattr(writer, "will_write", lambda name: True)
         report_page: dict[str, Any] | None = None
-        for page in schedule_pages(schedule):
+        for page, variables in self._pages(schedule):
             if page.kind == "report":
                 if not will_write(page.save_as):
                     continue
@@ -353,10 +381,7 @@ class SchedulePagesGenerator(Generator):  # type: ignore[misc]
                 page.save_as,
                 self.get_template(page.kind),
                 self.context,
-                relative_urls=self.settings["RELATIVE_URLS"],
-                url=page.save_as.removesuffix("index.html"),
-                page_name=page.kind,
-                **page.variables,
+                **variables,
                 **(report_page if page.kind == "report" and report_page else {}),
             )
         if report_page is not None:
@@ -379,5 +404,6 @@ def register() -> None:
     descriptions.register()
     share_images.register()
     page_memo.register()
+    side_work.register()
     site_files.register()
     cms.register()

@@ -199,8 +199,16 @@ def holding() -> bool:
 
 
 def commit_fingerprints(held: Iterable[Fingerprints], folder: Path) -> None:
-    """Write the fingerprints of a finished build, naming the files as `folder` now holds them."""
+    """Write the fingerprints of a finished build, naming the files as `folder` now holds them.
+
+    Fingerprints of one file made in two processes (the build and its side worker) are one.
+    """
+    merged: dict[Path, Fingerprints] = {}
     for fingerprints in held:
+        first = merged.setdefault(fingerprints.path, fingerprints)
+        if first is not fingerprints:
+            first.current.update(fingerprints.current)
+    for fingerprints in merged.values():
         fingerprints.commit(folder)
 
 

@@ -33,10 +33,10 @@ from typing import Any
 
 from pelican import signals
 from pelican.utils import get_relative_path, path_to_url, sanitised_join
-from pelican.writers import Writer
+from pelican.writers import FileOverwriteFailedError, Writer
 
 from ..model import ClassEvent
-from . import classes, output, share_images
+from . import classes, output, share_images, side_work
 from .state import SCHEDULE_KEY, SETTINGS_KEY, schedule_of
 
 MEMO_FILE = "berbagi-pages.json"
@@ -135,6 +135,8 @@ def _plain_repr(value: object) -> str:
 
 
 def _content_text(content: Any) -> str:
+    if content is None:
+        return "-"  # a file Pelican read and left out (an error it logged)
     fields = tuple(getattr(content, name, None) for name in PELICAN_FIELDS)
     text = _plain_repr((fields, sorted(content.get_static_links())))
     event: ClassEvent | None = getattr(content, "event", None)
@@ -191,7 +193,7 @@ def site_key(settings: dict[str, Any], context: dict[str, Any]) -> str | None:
     """The digest of everything a class page or schedule page reads besides its own inputs;
     None where the preview's proof does not hold and every page is rendered."""
     generated = context.get("generated_content") or {}
-    contents = list(generated.values())
+    contents = [content for content in generated.values() if content is not None]
     if _translated(contents, settings.get("DEFAULT_LANG", "")):
         return None
     if any(settings.get(name) for name in ARCHIVE_SETTINGS):
@@ -284,6 +286,7 @@ class KeepingWriter(Writer):  # type: ignore[misc]
         # preview step writes through this class too, and keeps no memo.
         _current = PageMemo(self.settings, output_path) if output.holding() else None
         self.memo = _current
+        side_work.start()
 
     def write_file(
         self,
@@ -303,7 +306,8 @@ class KeepingWriter(Writer):  # type: ignore[misc]
         if memo is not None and path is not None and path not in self._written_files:
             key = memo.key(name, context, kwargs, relative_urls)
         if memo is not None and key is not None and memo.fingerprints.unchanged(name, key):
-            self._kept(str(path), name, context, kwargs, relative_urls)
+            self._written_files.add(path)
+            self._announce(str(path), name, context, kwargs, relative_urls)
             return None
         result = super().write_file(
             name,
@@ -320,7 +324,24 @@ class KeepingWriter(Writer):  # type: ignore[misc]
             memo.fingerprints.record(name, key)
         return result
 
-    def _kept(
+    def announce(
+        self,
+        name: str,
+        context: dict[str, Any],
+        relative_urls: bool = False,
+        url: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        """Count a page another process writes as written here (the side worker's pages)."""
+        path = sanitised_join(self.output_path, name)
+        if path in self._written_files:
+            raise FileOverwriteFailedError(
+                f'Failed to overwrite "{path}" as Pelican has already written to it previously'
+            )
+        self._written_files.add(path)
+        self._announce(path, name, context, kwargs, relative_urls)
+
+    def _announce(
         self,
         path: str,
         name: str,
@@ -328,9 +349,8 @@ class KeepingWriter(Writer):  # type: ignore[misc]
         kwargs: dict[str, Any],
         relative_urls: bool,
     ) -> None:
-        # What Pelican's writer does around rendering, so the file counts as written (a second
-        # write to it fails as in Pelican) and the sitemap and the preview's capture see it.
-        self._written_files.add(path)
+        # What Pelican's writer does around rendering, so the sitemap and the preview's capture
+        # see the page as written.
         localcontext = context.copy()
         localcontext["localsiteurl"] = localcontext.get("localsiteurl", None)
         if relative_urls:

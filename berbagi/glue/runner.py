@@ -28,7 +28,7 @@ from pelican.settings import read_settings
 from ..classfile import ValidationError
 from ..schedule import Schedule
 from ..settings import SettingsError
-from . import output
+from . import output, side_work
 from .classes import ContentErrors
 from .state import schedule_of
 from .theme import kit_filter_in_theme
@@ -168,7 +168,12 @@ def _forget_sitemap_of_earlier_builds() -> None:
 
 def _build(settings: dict[str, Any]) -> None:
     _forget_sitemap_of_earlier_builds()
-    Pelican(settings).run()
+    try:
+        Pelican(settings).run()
+    except BaseException:
+        side_work.abandon()
+        raise
+    side_work.finish()  # its log and fingerprints belong to this build (done at `finalized`)
 
 
 def _check(settings: dict[str, Any]) -> Schedule | None:

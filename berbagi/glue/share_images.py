@@ -17,6 +17,7 @@ from pelican.generators import Generator
 from ..model import ClassEvent, Photo
 from ..render import icons, share_image
 from ..settings import Settings
+from . import side_work
 from .output import Fingerprints, previous_output_of, write_output
 from .state import PHOTOS_KEY, schedule_of, site_settings
 
@@ -115,6 +116,11 @@ class ShareImagesGenerator(Generator):  # type: ignore[misc]
     """Writes the share images and the icons that changed since the last build."""
 
     def generate_output(self, writer: Any) -> None:
+        if not side_work.runs_elsewhere(self):
+            self.write_files()
+
+    def write_files(self) -> None:
+        """Every share image and icon whose inputs changed."""
         settings = site_settings(self.settings)
         schedule = schedule_of(self.context)
         chapter, language = settings.chapter, settings.language

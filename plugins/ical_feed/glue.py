@@ -14,7 +14,7 @@ from pelican.generators import Generator
 import berbagi.render.ical
 import berbagi.wording
 from berbagi import links
-from berbagi.glue import classes
+from berbagi.glue import classes, side_work
 from berbagi.glue.output import (
     Fingerprints,
     TextCache,
@@ -51,6 +51,20 @@ class CalendarGenerator(Generator):  # type: ignore[misc]
     """Writes the subscription calendar, one .ics per class, and the Subscribe page."""
 
     def generate_output(self, writer: Any) -> None:
+        if not side_work.runs_elsewhere(self):
+            self.write_files()
+        url = url_for("subscribe")
+        writer.write_file(
+            url + "index.html",
+            self.get_template("subscribe"),
+            self.context,
+            relative_urls=self.settings["RELATIVE_URLS"],
+            url=url,
+            page_name="subscribe",
+        )
+
+    def write_files(self) -> None:
+        """calendar.ics and each class's .ics (only those whose inputs changed)."""
         settings = site_settings(self.settings)
         schedule = schedule_of(self.context)
         site = CalendarSite.of(settings)
@@ -87,15 +101,6 @@ class CalendarGenerator(Generator):  # type: ignore[misc]
             written.record(path, inputs)
         written.save()
         logger.info("ical_feed: %s with %d classes", settings.calendar.path, len(published))
-        url = url_for("subscribe")
-        writer.write_file(
-            url + "index.html",
-            self.get_template("subscribe"),
-            self.context,
-            relative_urls=self.settings["RELATIVE_URLS"],
-            url=url,
-            page_name="subscribe",
-        )
 
 
 def add_calendar_generator(pelican_object: Any) -> type[Generator]:

@@ -16,7 +16,7 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
-from berbagi.glue import classes
+from berbagi.glue import classes, side_work
 from berbagi.glue.output import final_output_of
 from berbagi.glue.state import PHOTOS_KEY, schedule_of, site_settings
 from berbagi.model import ClassEvent
@@ -192,6 +192,7 @@ def _card(settings: Any, event: Any, output: Path) -> dict[str, str]:
 
 def finish_build(pelican_object: Any) -> None:
     """Publish the plan only if nothing logged an error; otherwise leave no plan at all."""
+    side_work.finish()  # what the calendar and share-image worker logged counts too
     own = site_settings(pelican_object.settings).publish
     if not own.write_plan:
         return
