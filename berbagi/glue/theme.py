@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from jinja2 import Environment, TemplateSyntaxError, nodes, pass_context
 from markupsafe import Markup
@@ -26,6 +27,9 @@ def install_helpers(generator: Any) -> None:
     share_compiled_templates(env)
     settings = site_settings(generator.settings)
     language, chapter = settings.language, settings.chapter
+    # Pelican makes new environments for every build, and a template edit means a full build:
+    # no need to stat every template again each time a page extends or includes it.
+    env.auto_reload = False
     env.install_gettext_translations(
         translations.load(generator.settings["THEME"], language), newstyle=True
     )
@@ -38,6 +42,7 @@ def install_helpers(generator: Any) -> None:
         share_links=lambda event: links.share_links(event, chapter, language),
         registration_url=lambda event: links.registration_url(event, chapter, language),
         inline_css=stylesheet(generator.settings["THEME"]),
+        menu_entries=menu_entries,
     )
 
 
@@ -88,6 +93,29 @@ def _event_jsonld(settings: Settings) -> Any:
         return event_jsonld(event, settings.chapter, home, now=now, image_url=image)
 
     return for_template
+
+
+class MenuEntry(NamedTuple):
+    """One of the chapter's pages in the site menu."""
+
+    url: str
+    slug: str
+    label: str
+
+
+def menu_entries(pages: Iterable[Any]) -> tuple[MenuEntry, ...]:
+    """The menu's entries for Pelican's `pages`, worked out once per build, not once per page."""
+    return _menu_entries(tuple(pages))
+
+
+@lru_cache(maxsize=8)
+def _menu_entries(pages: tuple[Any, ...]) -> tuple[MenuEntry, ...]:
+    # Pelican works out a page's url from the settings on every access: 6 pages on 1,339 pages
+    # were a tenth of the render time. Pages hash by identity, so each build has its own entry.
+    return tuple(
+        MenuEntry(page.url, page.slug, getattr(page, "menu_label", None) or page.title)
+        for page in pages
+    )
 
 
 def canonical_path(output_file: str) -> str:
