@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from jinja2 import Environment, TemplateSyntaxError, nodes, pass_context
+from jinja2.ext import Extension
+from jinja2.parser import Parser
 from markupsafe import Markup
 
 from .. import formatting, links, translations
@@ -24,6 +26,7 @@ def install_helpers(generator: Any) -> None:
     env = getattr(generator, "env", None)
     if env is None:
         return
+    env.add_extension(FragmentCache)  # before the bytecode cache: compiled code depends on it
     share_compiled_templates(env)
     settings = site_settings(generator.settings)
     language, chapter = settings.language, settings.chapter
@@ -68,9 +71,9 @@ def kit_filter_in_theme(theme: str, extensions: Any = ()) -> tuple[str, str] | N
     """
     known = set(filters("id"))
     try:
-        env = Environment(extensions=["jinja2.ext.i18n", *extensions])
+        env = Environment(extensions=["jinja2.ext.i18n", FragmentCache, *extensions])
     except (ImportError, AttributeError, TypeError):  # an extension Jinja cannot load
-        env = Environment(extensions=["jinja2.ext.i18n"])
+        env = Environment(extensions=["jinja2.ext.i18n", FragmentCache])
     root = Path(theme) / "templates"
     for path in sorted(root.rglob("*.html")) if root.is_dir() else ():
         try:
@@ -81,6 +84,42 @@ def kit_filter_in_theme(theme: str, extensions: Any = ()) -> tuple[str, str] | N
             if found.name in known:
                 return found.name, path.relative_to(root).as_posix()
     return None
+
+
+class FragmentCache(Extension):
+    """`{% cache key, ... %}...{% endcache %}`: the fragment rendered once per key, then reused.
+
+    For a piece that many pages show alike, such as a class in the archive, its teachers' and its
+    venue's lists: the key names everything in it that can differ from page to page (the class,
+    SITEURL, a heading level). The store belongs to the environment, and Pelican makes new
+    environments for every build, so nothing outlives the build whose settings and theme made it.
+    """
+
+    tags = {"cache"}
+    # A preview process keeps its environments across edits: an edited class adds an entry.
+    MAX_FRAGMENTS = 100_000
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        self.fragments: dict[tuple[Any, ...], Markup] = {}
+
+    def parse(self, parser: Parser) -> nodes.Node:
+        lineno = next(parser.stream).lineno
+        keys = [parser.parse_expression()]
+        while parser.stream.skip_if("comma"):
+            keys.append(parser.parse_expression())
+        body = parser.parse_statements(("name:endcache",), drop_needle=True)
+        key = nodes.Tuple(keys, "load")
+        call = self.call_method("_fragment", [key])
+        return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
+
+    def _fragment(self, key: tuple[Any, ...], caller: Any) -> Markup:
+        found = self.fragments.get(key)
+        if found is None:
+            if len(self.fragments) >= self.MAX_FRAGMENTS:
+                self.fragments.clear()
+            found = self.fragments[key] = caller()
+        return found
 
 
 def _event_jsonld(settings: Settings) -> Any:
