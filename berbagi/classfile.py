@@ -150,6 +150,16 @@ def decode(data: bytes, path: str) -> tuple[str | None, ValidationError | None]:
 def clean_value(text: str) -> str:
     """A header value without control characters or invisible breaks, trimmed; '' when nothing
     in it would show (a title of zero-width spaces is no title)."""
+    if text.isascii() and _CONTROLS.search(text) is None:
+        # Most lines: nothing to replace, and the only ASCII edge characters left are the
+        # space, tab and newline that str.strip() removes (every line passes here twice, and
+        # the general way cost a cold build of 1,000 classes 0.1 s).
+        return text.strip()
+    return _clean_any_value(text)
+
+
+def _clean_any_value(text: str) -> str:
+    """clean_value for any text: controls and invisible breaks replaced, edges trimmed."""
     value = _CONTROLS_IN_VALUE.sub(" ", text)
     # Zero-width characters pasted around a title would reach the page and the posts. Looked
     # for from each end only (every character of every header line cost a cold build 0.2 s).

@@ -8,6 +8,7 @@ instead of Pelican logging "Could not process" and dropping the file.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,8 @@ from .. import classfile
 from ..model import CLASS_SLUG, VISIBILITY_STATUSES, parse_moment
 from .state import site_settings
 
-# The parsed file, kept in the article's metadata for the model (and Pelican's content cache).
+# The parsed file (its body left out), kept in the article's metadata for the model and
+# Pelican's content cache.
 CLASS_FILE_KEY = "class_file"
 
 
@@ -50,7 +52,7 @@ class ClassFileReader(MarkdownReader):  # type: ignore[misc]
         return self._class_markdown
 
     def read(self, source_path: str) -> tuple[str, dict[str, Any]]:
-        """The body's HTML and the metadata Pelican needs; the whole file under CLASS_FILE_KEY."""
+        """The body's HTML and the metadata Pelican needs; the parsed file under CLASS_FILE_KEY."""
         if not Path(source_path).resolve().is_relative_to(self._classes_folder()):
             content: str
             metadata: dict[str, Any]
@@ -69,7 +71,9 @@ class ClassFileReader(MarkdownReader):  # type: ignore[misc]
         zone = site_settings(self.settings).zone
         status = parsed.single("status").lower()
         metadata: dict[str, Any] = {
-            CLASS_FILE_KEY: parsed,
+            # Without its Markdown body, which is `content` now: Pelican's content cache would
+            # otherwise pickle and gzip every description twice on each build.
+            CLASS_FILE_KEY: dataclasses.replace(parsed, body=""),
             "title": parsed.single("title"),
             "template": "class",
             # A class's own state (cancelled, postponed) is not Pelican's business; only a

@@ -484,12 +484,21 @@ def _title(draw: ImageDraw.ImageDraw, text: str, top: int, sizes: Sequence[int])
     _draw_lines(draw, fitted, BOLD, MARGIN, start, INK)
 
 
+@lru_cache(maxsize=4)
+def _headed_canvas(left_text: str, free: str) -> Image.Image:
+    """A blank image with its header drawn; never drawn on, only copied."""
+    image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
+    _header(image, ImageDraw.Draw(image), left_text, free)
+    return image
+
+
 def render_share_image(event: ClassEvent, chapter: Chapter, language: str) -> bytes:
     """The 1200x630 PNG shown when a class's page is shared."""
     texts = share_texts(event, chapter, language)
-    image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
+    # Every class image of a chapter has the same header (its badge is drawn four times larger
+    # and scaled down): drawn once, and each image starts from a copy, the same pixels.
+    image = _headed_canvas(texts["chapter"], texts["free"]).copy()
     draw = ImageDraw.Draw(image)
-    _header(image, draw, texts["chapter"], texts["free"])
     top, sizes = TITLE_TOP, TITLE_SIZES
     if texts["status"]:
         kind = None if event.status is ClassStatus.SCHEDULED else event.status

@@ -74,3 +74,9 @@ def test_a_sentence_with_a_colon_is_not_offered_as_a_field_name():
 def test_a_pasted_run_of_invisible_characters_is_trimmed_in_linear_time():
     parsed = classfile.parse("Title: " + "\u200b" * 200_000 + " Foto \u200b\n", PATH)
     assert parsed.single("title") == "Foto"
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x7F)) | st.lists(pieces).map("".join))
+def test_a_plain_ascii_value_is_cleaned_as_any_other_text(text):
+    # clean_value's quick way for ASCII lines must agree with the general one on every text.
+    assert classfile.clean_value(text) == classfile._clean_any_value(text)

@@ -23,6 +23,7 @@ from berbagi.links import (
 from berbagi.model import ClassEvent, ClassStatus, Registration, Teacher, Venue
 from berbagi.render.ical import (
     CalendarSite,
+    build_event,
     event_uid,
     render_calendar,
     render_class_calendar,
@@ -44,6 +45,7 @@ SITE = CalendarSite(
     description="Jadwal kelas gratis, guru relawan; terbuka untuk siapa saja.",
 )
 HOSTILE_TITLE = 'Foto, Video; Audio \\ "Kutip"\nBaris dua 🎉'
+JAKARTA_COMPONENT = icalendar.Timezone.from_tzinfo(JAKARTA)  # slow to make: one for all tests
 GOLDEN = Path(__file__).resolve().parents[1] / "fixtures" / "expected" / "hostile-class.ics"
 
 
@@ -321,6 +323,21 @@ def test_class_file_holds_the_same_event_without_subscription_properties():
     for name in ("X-WR-CALNAME", "REFRESH-INTERVAL", "X-PUBLISHED-TTL"):
         assert name not in calendar
     assert calendar.events[0].to_ical() == only_event(render_calendar([event], SITE)).to_ical()
+
+
+@settings(max_examples=40)
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size=120))
+def test_class_file_is_what_icalendar_writes_for_the_whole_calendar(slug):
+    # The head is written once per site and only the UID line per class: long slugs fold it.
+    event = make_event(slug=slug)
+    whole = icalendar.Calendar.new(
+        prodid="-//Berbagi//Kalender Kelas//ID",
+        calscale="GREGORIAN",
+        method="PUBLISH",
+        uid=f"kalender-kelas-{slug}@{DOMAIN}",
+        subcomponents=[JAKARTA_COMPONENT, build_event(event, SITE)],
+    )
+    assert render_class_calendar(event, SITE) == whole.to_ical()
 
 
 def test_hostile_text_is_escaped_and_round_trips():
